@@ -1,0 +1,46 @@
+"""apiconform: contract tests that hold vendor APIs to their documented contract.
+
+The public surface is this module's `__all__`; everything in subpackages is internal.
+"""
+
+from apiconform.core.errors import (
+    ApiconformError,
+    ConfigError,
+    ContractFailure,
+    ReportError,
+    SpecError,
+    TargetUnreachable,
+    UsageError,
+)
+from apiconform.core.findings import Finding, ResponseSnapshot
+from apiconform.core.results import OperationResult, RunResult
+from apiconform.core.vocabulary import CheckClass, Evidence, ExitCode, Severity
+from apiconform.runner import ApiTarget, RunSettings, run
+from apiconform.specs import SpecDocument, load_spec
+
+__all__ = [
+    # Running
+    "ApiTarget",
+    "RunSettings",
+    "run",
+    # Specs
+    "SpecDocument",
+    "load_spec",
+    # Results
+    "CheckClass",
+    "Evidence",
+    "ExitCode",
+    "Finding",
+    "OperationResult",
+    "ResponseSnapshot",
+    "RunResult",
+    "Severity",
+    # Errors
+    "ApiconformError",
+    "ConfigError",
+    "ContractFailure",
+    "ReportError",
+    "SpecError",
+    "TargetUnreachable",
+    "UsageError",
+]

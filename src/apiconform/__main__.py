@@ -1,0 +1,3 @@
+from apiconform.cli import main
+
+main()

@@ -1,0 +1,217 @@
+"""Raw response bodies validated against the spec with format checking on, each violation classified.
+
+The body is parsed from the bytes on the wire, never from a library's deserialised view, so a required
+field the server omitted cannot be hidden by a default filled in while parsing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import jsonschema
+import schemathesis
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+from schemathesis.core.failures import FailureGroup
+
+from apiconform.checks.violations import ContractViolation
+from apiconform.core.vocabulary import CheckClass, Evidence
+from apiconform.specs.evidence import evidence_of, resolve_ref, schema_node_evidence
+
+if TYPE_CHECKING:
+    from schemathesis import CheckContext, Response
+    from schemathesis.generation.case import Case
+
+__all__ = ["body_violations", "response_body_conformance"]
+
+SPEC_URI = "urn:apiconform:spec"
+MAX_VALUE_CHARS = 120
+CLASS_BY_KEYWORD = {
+    "enum": CheckClass.ENUM,
+    "const": CheckClass.ENUM,
+    "required": CheckClass.REQUIRED,
+    "type": CheckClass.TYPE,
+    "format": CheckClass.FORMAT,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _ResponseContract:
+    pointer: str
+    schema: dict[str, Any]
+    evidence: Evidence
+    doc: str
+
+
+class _SpecIndex:
+    """Validators per response schema of one document, built once and reused for every response."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+        resource = Resource.from_contents(document, default_specification=DRAFT202012)
+        self._registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
+        self._validators: dict[str, jsonschema.Draft202012Validator] = {}
+
+    def contract(self, path: str, method: str, status: int) -> _ResponseContract | None:
+        operation = self.document.get("paths", {}).get(path, {}).get(method.lower())
+        if not isinstance(operation, dict):
+            return None
+        responses = operation.get("responses", {})
+        key = next((key for key in (str(status), f"{str(status)[0]}XX", "default") if key in responses), None)
+        if key is None:
+            return None
+        response = resolve_ref(self.document, responses[key])
+        content = response.get("content", {})
+        media = next((media for media in content if _is_json(media)), None)
+        if media is None or "schema" not in content[media]:
+            return None
+        evidence = Evidence.weakest(evidence_of(operation), evidence_of(response, default=evidence_of(operation)))
+        doc = str(response.get("x-doc", operation.get("x-doc", "")))
+        pointer = "/" + "/".join(_escape(part) for part in ("paths", path, method.lower(), "responses", key))
+        pointer += "/content/" + _escape(media) + "/schema"
+        return _ResponseContract(pointer=pointer, schema=content[media]["schema"], evidence=evidence, doc=doc)
+
+    def validator(self, contract: _ResponseContract) -> jsonschema.Draft202012Validator:
+        if contract.pointer not in self._validators:
+            ref = f"{SPEC_URI}#{quote(contract.pointer, safe='/~')}"
+            self._validators[contract.pointer] = jsonschema.Draft202012Validator(
+                {"$ref": ref},
+                registry=self._registry,
+                format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+            )
+        return self._validators[contract.pointer]
+
+
+# Keyed by id() with the document kept alive in the value, so an id is never reused while cached.
+_INDEXES: dict[int, _SpecIndex] = {}
+
+
+def _index(document: dict[str, Any]) -> _SpecIndex:
+    index = _INDEXES.get(id(document))
+    if index is None or index.document is not document:
+        index = _INDEXES[id(document)] = _SpecIndex(document)
+    return index
+
+
+def body_violations(
+    document: dict[str, Any], *, path: str, method: str, status: int, content_type: str, body: bytes
+) -> list[ContractViolation]:
+    """Every documented-body violation in one response; empty when the status or media type is undocumented."""
+    index = _index(document)
+    contract = index.contract(path, method, status)
+    label = f"{method.upper()} {path}"
+    if contract is None or not _is_json(content_type or "application/json"):
+        return []
+    try:
+        instance = json.loads(body)
+    except ValueError as exc:
+        return [
+            ContractViolation(
+                operation=label,
+                check_class=CheckClass.SCHEMA,
+                evidence=contract.evidence,
+                title="Response body is not valid JSON",
+                message=f"The {status} response declares JSON but its body does not parse: {exc}",
+                expected="a JSON document",
+                actual=_short(body.decode("utf-8", errors="replace")),
+                doc=contract.doc,
+            )
+        ]
+    errors = sorted(index.validator(contract).iter_errors(instance), key=lambda error: list(error.absolute_path))
+    return [_violation(index.document, contract, label, status, error) for error in errors]
+
+
+@schemathesis.check
+def response_body_conformance(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+    operation = case.operation
+    violations = body_violations(
+        operation.schema.raw_schema,
+        path=operation.path,
+        method=operation.method,
+        status=response.status_code,
+        content_type=_header(response.headers, "content-type"),
+        body=response.content,
+    )
+    if not violations:
+        return None
+    if len(violations) == 1:
+        raise violations[0]
+    raise FailureGroup(violations)
+
+
+def _violation(
+    document: dict[str, Any],
+    contract: _ResponseContract,
+    label: str,
+    status: int,
+    error: jsonschema.ValidationError,
+) -> ContractViolation:
+    path = list(error.absolute_path)
+    evidence, doc = schema_node_evidence(document, contract.schema, path, inherited=contract.evidence, doc=contract.doc)
+    check_class = CLASS_BY_KEYWORD.get(str(error.validator), CheckClass.SCHEMA)
+    pointer = "".join(f"/{_escape(str(part))}" for part in path)
+    expected, actual = _expected_actual(error)
+    if error.validator == "required":
+        missing = _missing_property(error)
+        pointer = f"{pointer}/{_escape(missing)}"
+        expected, actual = f"property {missing!r} present", "missing"
+    return ContractViolation(
+        operation=label,
+        check_class=check_class,
+        evidence=evidence,
+        title=f"{check_class.value}: {pointer or '/'} in the {status} response",
+        message=error.message if len(error.message) <= 400 else error.message[:400] + "…",
+        pointer=pointer,
+        expected=expected,
+        actual=actual,
+        doc=doc,
+    )
+
+
+def _expected_actual(error: jsonschema.ValidationError) -> tuple[str, str]:
+    keyword, wanted = str(error.validator), error.validator_value
+    if keyword == "enum":
+        return f"one of {_short(json.dumps(wanted))}", _short(json.dumps(error.instance))
+    if keyword == "type":
+        return f"type {wanted}", f"{_json_type(error.instance)} {_short(json.dumps(error.instance))}"
+    if keyword == "format":
+        return f"format {wanted}", _short(json.dumps(error.instance))
+    return f"{keyword}: {_short(json.dumps(wanted, default=str))}", _short(json.dumps(error.instance, default=str))
+
+
+def _missing_property(error: jsonschema.ValidationError) -> str:
+    present = error.instance if isinstance(error.instance, dict) else {}
+    return next((name for name in error.validator_value if name not in present), "?")
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return {str: "string", list: "array", dict: "object"}.get(type(value), type(value).__name__)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+
+
+def _escape(part: str) -> str:
+    return part.replace("~", "~0").replace("/", "~1")
+
+
+def _is_json(media_type: str) -> bool:
+    essence = media_type.split(";")[0].strip().lower()
+    return essence == "application/json" or essence.endswith("+json")
+
+
+def _header(headers: dict[str, list[str]], name: str) -> str:
+    for key, values in headers.items():
+        if key.lower() == name and values:
+            return values[0]
+    return ""

@@ -1,0 +1,154 @@
+"""Judging a schemathesis failure: which check class it belongs to and how well the contract it rests on is known.
+
+One table maps every check that can run to a check class and to the part of the spec whose evidence
+decides its severity, so a 404 that only we inferred never fails a gate while a documented enum does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from schemathesis.core.failures import Failure
+
+from apiconform.checks.violations import ContractViolation
+from apiconform.core.vocabulary import CheckClass, Evidence
+from apiconform.specs.document import Operation, SpecDocument
+from apiconform.specs.evidence import evidence_of, resolve_ref
+
+__all__ = ["CHECK_CLASS_BY_NAME", "Classification", "classify_failure"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Classification:
+    check: CheckClass
+    evidence: Evidence
+    pointer: str = ""
+    expected: str = ""
+    actual: str = ""
+    doc: str = ""
+
+
+EvidenceRule = Callable[[SpecDocument, Operation, Failure, int | None], Evidence]
+
+
+def _operation(_: SpecDocument, operation: Operation, __: Failure, ___: int | None) -> Evidence:
+    return operation.evidence
+
+
+def _status_codes(_: SpecDocument, operation: Operation, __: Failure, ___: int | None) -> Evidence:
+    return operation.status_codes_evidence
+
+
+def _security(document: SpecDocument, operation: Operation, _: Failure, __: int | None) -> Evidence:
+    requirements = operation.raw.get("security", document.raw.get("security", []))
+    schemes = document.raw.get("components", {}).get("securitySchemes", {})
+    levels = [
+        evidence_of(resolve_ref(document.raw, schemes[name]))
+        for requirement in requirements
+        for name in requirement
+        if name in schemes
+    ]
+    return Evidence.weakest(operation.evidence, *levels) if levels else Evidence.INFERRED
+
+
+def _response(document: SpecDocument, operation: Operation, failure: Failure, received: int | None) -> Evidence:
+    """Judged by the documented response the server answered with; an undocumented one rests on the status list."""
+    status = getattr(failure, "status_code", received)
+    responses = operation.raw.get("responses", {})
+    response = responses.get(str(status)) if status is not None else None
+    if response is None:
+        return operation.status_codes_evidence
+    return Evidence.weakest(operation.evidence, evidence_of(resolve_ref(document.raw, response)))
+
+
+def _http_semantics(_: SpecDocument, __: Operation, ___: Failure, ____: int | None) -> Evidence:
+    # 405 and Allow come from HTTP itself; no vendor page documents them, so they never gate.
+    return Evidence.INFERRED
+
+
+# check name -> (class, whose evidence decides severity)
+CHECKS: dict[str, tuple[CheckClass, EvidenceRule]] = {
+    "not_a_server_error": (CheckClass.SERVER_ERROR, _operation),
+    "status_code_conformance": (CheckClass.STATUS_CODE, _status_codes),
+    "content_type_conformance": (CheckClass.CONTENT_TYPE, _response),
+    "response_headers_conformance": (CheckClass.SCHEMA, _response),
+    "response_schema_conformance": (CheckClass.SCHEMA, _response),
+    "negative_data_rejection": (CheckClass.ERROR_CODE, _status_codes),
+    "positive_data_acceptance": (CheckClass.ERROR_CODE, _status_codes),
+    "missing_required_header": (CheckClass.ERROR_CODE, _status_codes),
+    "ignored_auth": (CheckClass.AUTH, _security),
+    "object_level_authorization": (CheckClass.AUTH, _security),
+    "unsupported_method": (CheckClass.STATUS_CODE, _http_semantics),
+    "allow_header_conformance": (CheckClass.STATUS_CODE, _http_semantics),
+    "use_after_free": (CheckClass.STATEFUL, _operation),
+    "ensure_resource_availability": (CheckClass.STATEFUL, _operation),
+}
+CHECK_CLASS_BY_NAME: dict[str, CheckClass] = {
+    "response_body_conformance": CheckClass.SCHEMA,
+    **{name: check for name, (check, _) in CHECKS.items()},
+}
+# A body check that passes has checked all of these at once.
+BODY_CLASSES = frozenset({CheckClass.ENUM, CheckClass.REQUIRED, CheckClass.TYPE, CheckClass.FORMAT, CheckClass.SCHEMA})
+
+
+def classes_exercised(check_name: str) -> frozenset[CheckClass]:
+    """Which matrix columns a check covers when it runs, whether or not it fails."""
+    if check_name == "response_body_conformance":
+        return BODY_CLASSES
+    check = CHECK_CLASS_BY_NAME.get(check_name)
+    return frozenset({check}) if check is not None else frozenset()
+
+
+def classify_failure(
+    failure: Failure, *, check_name: str, document: SpecDocument, operation: Operation, status: int | None = None
+) -> Classification:
+    if isinstance(failure, ContractViolation):
+        return Classification(
+            check=failure.check_class,
+            evidence=failure.evidence,
+            pointer=failure.pointer,
+            expected=failure.expected,
+            actual=failure.actual,
+            doc=failure.doc or operation.doc,
+        )
+    check, rule = CHECKS.get(check_name, (CheckClass.SCHEMA, _operation))
+    expected, actual = _expected_actual(failure)
+    return Classification(
+        check=check,
+        evidence=rule(document, operation, failure, status),
+        expected=expected,
+        actual=actual,
+        doc=operation.doc,
+    )
+
+
+def _expected_actual(failure: Failure) -> tuple[str, str]:
+    status = getattr(failure, "status_code", None)
+    actual = f"status {status}" if status is not None else ""
+    for attribute in ("defined_status_codes", "expected_statuses", "allowed_statuses", "allowed_status_codes"):
+        value: Any = getattr(failure, attribute, None)
+        if value:
+            return f"status in {_listing(value)}", actual
+    if hasattr(failure, "defined_content_types"):
+        return (
+            f"content type in {_listing(failure.defined_content_types)}",
+            f"content type {failure.content_type}",
+        )
+    if hasattr(failure, "media_types"):
+        return f"content type in {_listing(failure.media_types)}", "no Content-Type header"
+    if failure.__class__.__name__ == "ServerError":
+        return "no 5xx response", actual
+    if failure.__class__.__name__ == "IgnoredAuth":
+        return "401 or 403 without valid credentials", _first_line(failure.message)
+    return "", actual or _first_line(failure.message)
+
+
+def _listing(values: Any) -> str:
+    return json.dumps(sorted(str(value) for value in values))
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""

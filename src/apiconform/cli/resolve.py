@@ -1,0 +1,164 @@
+"""Turning flags, config and environment into RunSettings: the one place precedence is decided.
+
+Precedence, as pytest and schemathesis users expect: command line, then environment, then config file,
+then defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from apiconform.config.loader import discover, from_path
+from apiconform.config.models import DEFAULT_TOKEN_ENV, ConfigFile, TargetConfig
+from apiconform.core.errors import UsageError
+from apiconform.runner.settings import DEFAULT_MAX_EXAMPLES, DEFAULT_SEED, ApiTarget, RunSettings
+from apiconform.sandbox import Sandbox
+from apiconform.specs.document import SpecDocument, discover_specs, load_spec
+
+__all__ = ["DEFAULT_REPORT_DIR", "DEFAULT_SPEC_DIR", "RunRequest", "load_config", "load_specs", "parse_params"]
+
+DEFAULT_REPORT_DIR = Path("reports")
+DEFAULT_SPEC_DIR = Path("specs")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunRequest:
+    """The `run` command's flags, as typed."""
+
+    specs: tuple[Path, ...] = ()
+    base_url: str | None = None
+    target: str | None = None
+    token: str | None = None
+    params: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    seed: int | None = None
+    max_examples: int | None = None
+    report_dir: Path | None = None
+
+
+def load_config(path: Path | None) -> ConfigFile:
+    return from_path(path) if path is not None else discover()
+
+
+def spec_root(config: ConfigFile) -> Path:
+    base = config.path.parent if config.path is not None else Path.cwd()
+    return base / (config.spec_dir or DEFAULT_SPEC_DIR)
+
+
+def load_specs(config: ConfigFile, paths: Iterable[Path], names: Iterable[str] = ()) -> list[SpecDocument]:
+    root = spec_root(config)
+    chosen = list(paths)
+    specs = [load_spec(path, root=root) for path in (chosen or discover_specs(root))]
+    wanted = set(names)
+    if wanted and not chosen:
+        unknown = wanted - {spec.name for spec in specs}
+        if unknown:
+            raise UsageError(f"the target names unknown specs: {', '.join(sorted(unknown))}")
+        specs = [spec for spec in specs if spec.name in wanted]
+    if not specs:
+        raise UsageError(f"no OpenAPI specs found under {root}")
+    return specs
+
+
+def parse_params(values: Iterable[str]) -> dict[str, list[str]]:
+    params: dict[str, list[str]] = {}
+    for value in values:
+        name, separator, given = value.partition("=")
+        if not separator or not name.strip():
+            raise UsageError(f"--param expects NAME=VALUE, got {value!r}")
+        params.setdefault(name.strip(), []).append(given)
+    return params
+
+
+def chosen_target(request: RunRequest, config: ConfigFile) -> TargetConfig | None:
+    """None means the embedded sandbox."""
+    if request.target is not None and request.base_url is not None:
+        raise UsageError("--target and --base-url are alternatives; give one")
+    if request.target is not None:
+        return config.target(request.target)
+    if request.base_url is not None:
+        return TargetConfig(name="command-line", base_url=request.base_url)
+    if config.default_target is not None:
+        return config.target(config.default_target)
+    return None
+
+
+def settings_for_target(
+    request: RunRequest, config: ConfigFile, target: TargetConfig, specs: list[SpecDocument]
+) -> RunSettings:
+    cli_params = parse_params(request.params)
+    apis = []
+    secrets = []
+    for spec in specs:
+        api_config = target.apis.get(spec.name)
+        base_url = (api_config.base_url if api_config else None) or request.base_url or target.base_url
+        if base_url is None:
+            raise UsageError(f"target {target.name!r} gives no base URL for spec {spec.name!r}")
+        token_env = (api_config.token_env if api_config else None) or target.token_env
+        token = request.token or os.environ.get(token_env) or None
+        if token:
+            secrets.append(token)
+        params = {name: [str(value)] for name, value in target.params.items()} | cli_params
+        operation_params = {
+            label: {name: [str(value)] for name, value in values.items()}
+            for label, values in target.operation_params.items()
+        }
+        apis.append(ApiTarget(spec=spec, base_url=base_url, token=token, params=params, operation_params=operation_params))
+    return _settings(request, config, apis, target_name=target.name, embedded=False, secrets=secrets,
+                     tls_verify=target.tls_verify, token_env=target.token_env)
+
+
+def settings_for_sandbox(request: RunRequest, config: ConfigFile, sandbox: Sandbox) -> RunSettings:
+    cli_params = parse_params(request.params)
+    apis = [
+        ApiTarget(
+            spec=spec,
+            base_url=sandbox.base_url(spec.name),
+            token=sandbox.token,
+            params=cli_params,
+            operation_params=sandbox.known_params(spec.name),
+            served=frozenset(op.operation_id for op in spec.operations if sandbox.serves(spec.name, op.operation_id)),
+        )
+        for spec in sandbox.specs
+    ]
+    return _settings(request, config, apis, target_name="sandbox", embedded=True, secrets=[sandbox.token],
+                     tls_verify=True, token_env=DEFAULT_TOKEN_ENV)
+
+
+def _settings(
+    request: RunRequest,
+    config: ConfigFile,
+    apis: list[ApiTarget],
+    *,
+    target_name: str,
+    embedded: bool,
+    secrets: list[str],
+    tls_verify: bool,
+    token_env: str,
+) -> RunSettings:
+    return RunSettings(
+        apis=apis,
+        target_name=target_name,
+        embedded=embedded,
+        include=frozenset(request.include),
+        seed=_first(request.seed, config.seed, DEFAULT_SEED),
+        max_examples=_first(request.max_examples, config.max_examples, DEFAULT_MAX_EXAMPLES),
+        tls_verify=tls_verify,
+        secrets=tuple(secrets),
+        token_env=token_env,
+    )
+
+
+def report_dir(request: RunRequest, config: ConfigFile) -> Path:
+    if request.report_dir is not None:
+        return request.report_dir
+    if config.report_dir is not None and config.path is not None:
+        return config.path.parent / config.report_dir
+    return DEFAULT_REPORT_DIR
+
+
+def _first(*values: int | None) -> int:
+    return next(value for value in values if value is not None)

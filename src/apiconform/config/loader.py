@@ -1,0 +1,137 @@
+"""Loading config in the chain schemathesis uses: discover → from_path → from_str → from_dict.
+
+Every problem becomes a ConfigError naming the file and the key, translated from the schema
+validator's error so a person hand-editing TOML sees what to change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import string
+import tomllib
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from apiconform.config.models import DEFAULT_TOKEN_ENV, ApiConfig, ConfigFile, TargetConfig
+from apiconform.core.errors import ConfigError
+
+__all__ = ["CONFIG_FILENAME", "discover", "from_dict", "from_path", "from_str"]
+
+CONFIG_FILENAME = "apiconform.toml"
+
+
+def discover(start: Path | None = None) -> ConfigFile:
+    """The nearest `apiconform.toml` from `start` upwards, stopping at the repository root."""
+    directory = (start or Path.cwd()).resolve()
+    for candidate in (directory, *directory.parents):
+        path = candidate / CONFIG_FILENAME
+        if path.is_file():
+            return from_path(path)
+        if (candidate / ".git").exists():
+            break
+    return ConfigFile()
+
+
+def from_path(path: Path | str) -> ConfigFile:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(path, "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, f"cannot read: {exc}") from None
+    return from_str(text, path=path)
+
+
+def from_str(text: str, *, path: Path | str = CONFIG_FILENAME) -> ConfigFile:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, f"not valid TOML: {exc}") from None
+    return from_dict(data, path=Path(path))
+
+
+def from_dict(data: dict[str, Any], *, path: Path | None = None) -> ConfigFile:
+    where = path or Path(CONFIG_FILENAME)
+    data = _substitute_env(data, where, ())
+    errors = sorted(_validator().iter_errors(data), key=lambda error: list(error.path))
+    if errors:
+        raise ConfigError(where, _describe(errors[0]))
+    targets = {name: _target(name, raw) for name, raw in data.get("targets", {}).items()}
+    config = ConfigFile(
+        path=path,
+        spec_dir=data.get("spec-dir"),
+        report_dir=data.get("report-dir"),
+        seed=data.get("seed"),
+        max_examples=data.get("max-examples"),
+        default_target=data.get("default-target"),
+        targets=targets,
+    )
+    if config.default_target is not None:
+        config.target(config.default_target)
+    return config
+
+
+def _target(name: str, raw: dict[str, Any]) -> TargetConfig:
+    return TargetConfig(
+        name=name,
+        base_url=raw.get("base-url"),
+        token_env=raw.get("token-env", DEFAULT_TOKEN_ENV),
+        allow_writes=raw.get("allow-writes", False),
+        tls_verify=raw.get("tls-verify", True),
+        specs=tuple(raw.get("specs", ())),
+        params=dict(raw.get("params", {})),
+        operation_params={label: dict(entry.get("params", {})) for label, entry in raw.get("operations", {}).items()},
+        apis={
+            api: ApiConfig(base_url=entry.get("base-url"), token_env=entry.get("token-env"))
+            for api, entry in raw.get("apis", {}).items()
+        },
+    )
+
+
+def _substitute_env(value: Any, path: Path, where: tuple[str, ...]) -> Any:
+    """`${VAR}` in any string is read from the environment, so one file serves every machine."""
+    if isinstance(value, dict):
+        return {key: _substitute_env(item, path, (*where, key)) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_substitute_env(item, path, (*where, str(index))) for index, item in enumerate(value)]
+    if isinstance(value, str) and "$" in value:
+        try:
+            return string.Template(value).substitute(os.environ)
+        except KeyError as exc:
+            raise ConfigError(path, f"{_key(where)}: missing environment variable {exc.args[0]}") from None
+        except ValueError:
+            raise ConfigError(path, f"{_key(where)}: invalid ${{...}} placeholder in {value!r}") from None
+    return value
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    key = _key(tuple(str(part) for part in error.path))
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        return f"{key}: unknown key {', '.join(map(repr, extra))} (allowed: {allowed})"
+    if error.validator == "type":
+        return f"{key}: expected {error.validator_value}, got {type(error.instance).__name__} {error.instance!r}"
+    if error.validator == "pattern" and str(error.validator_value).startswith("^http"):
+        return f"{key}: expected an http:// or https:// URL, got {error.instance!r}"
+    if error.validator == "pattern":
+        return f"{key}: {error.instance!r} does not match {error.validator_value}"
+    if error.validator in {"minimum", "maximum", "minLength"}:
+        return f"{key}: {error.message}"
+    return f"{key}: {error.message}"
+
+
+def _key(parts: tuple[str, ...]) -> str:
+    return ".".join(parts) if parts else "(top level)"
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(resources.files("apiconform.config").joinpath("schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)

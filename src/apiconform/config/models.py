@@ -1,0 +1,64 @@
+"""Named config objects; keyword-only with defaults, so a missing key always means the documented default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["ApiConfig", "ConfigFile", "TargetConfig"]
+
+DEFAULT_TOKEN_ENV = "APICONFORM_TOKEN"
+ParamValue = str | int | float | bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ApiConfig:
+    """Where one API of a multi-API target lives, when it differs from the target's own base URL."""
+
+    base_url: str | None = None
+    token_env: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TargetConfig:
+    """A named system under test, e.g. a vendor's staging.
+
+    Usage::
+
+        [targets.vendor-staging]
+        base-url = "https://api.staging.vendor.example"
+        token-env = "VENDOR_TOKEN"          # the token itself never sits in the file
+        params = { id = "inv-0001" }        # known ids, so the run reaches real resources
+    """
+
+    name: str
+    base_url: str | None = None
+    token_env: str = DEFAULT_TOKEN_ENV
+    allow_writes: bool = False
+    tls_verify: bool = True
+    specs: tuple[str, ...] = ()
+    params: dict[str, ParamValue] = field(default_factory=dict)
+    operation_params: dict[str, dict[str, ParamValue]] = field(default_factory=dict)
+    apis: dict[str, ApiConfig] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConfigFile:
+    """A parsed `apiconform.toml`; `path` is None for the built-in defaults."""
+
+    path: Path | None = None
+    spec_dir: str | None = None
+    report_dir: str | None = None
+    seed: int | None = None
+    max_examples: int | None = None
+    default_target: str | None = None
+    targets: dict[str, TargetConfig] = field(default_factory=dict)
+
+    def target(self, name: str) -> TargetConfig:
+        from apiconform.core.errors import ConfigError
+
+        if name not in self.targets:
+            known = ", ".join(sorted(self.targets)) or "none"
+            where = self.path if self.path is not None else Path("apiconform.toml")
+            raise ConfigError(where, f"unknown target {name!r} (known targets: {known})")
+        return self.targets[name]

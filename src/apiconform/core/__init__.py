@@ -1,0 +1,1 @@
+"""Foundation layer: vocabulary, findings, results and errors; imports nothing else from apiconform."""

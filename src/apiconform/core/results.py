@@ -1,0 +1,162 @@
+"""The outcome of a run, in the one shape every report format is rendered from."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from apiconform.core.findings import Finding
+from apiconform.core.vocabulary import CheckClass, Evidence, ExitCode, Severity
+
+__all__ = ["CellStatus", "OperationResult", "RunResult", "SpecInfo", "TargetInfo"]
+
+REPORT_FORMAT_VERSION = "1"
+
+
+class CellStatus:
+    """Values of one operation × check cell of the matrix."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    WARNING = "warning"
+    NOT_COVERED = "not_covered"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SpecInfo:
+    name: str
+    path: str
+    title: str
+    version: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TargetInfo:
+    name: str
+    base_url: str
+    embedded: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(slots=True, kw_only=True)
+class OperationResult:
+    """What was exercised of one operation; a check class never exercised is 'not covered', never 'pass'."""
+
+    api: str
+    operation: str
+    operation_id: str
+    evidence: Evidence
+    doc: str
+    requests: int = 0
+    checks_run: set[CheckClass] = field(default_factory=set)
+    skip_reason: str = ""
+
+    @property
+    def covered(self) -> bool:
+        return self.requests > 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "api": self.api,
+            "operation": self.operation,
+            "operation_id": self.operation_id,
+            "evidence": self.evidence.value,
+            "doc": self.doc,
+            "requests": self.requests,
+            "covered": self.covered,
+            "checks_run": sorted(check.value for check in self.checks_run),
+            "skip_reason": self.skip_reason,
+        }
+
+
+@dataclass(slots=True, kw_only=True)
+class RunResult:
+    """Everything a report needs; writers never reach back into the runner."""
+
+    tool_version: str
+    target: TargetInfo
+    specs: list[SpecInfo]
+    seed: int
+    max_examples: int
+    started_at: str
+    duration_seconds: float = 0.0
+    request_count: int = 0
+    operations: list[OperationResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    stop_reason: str = "completed"
+
+    @property
+    def failures(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity is Severity.FAILURE]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity is Severity.WARNING]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.VIOLATIONS if self.failures else ExitCode.CONFORMANT
+
+    @property
+    def verdict(self) -> str:
+        return "conformant" if self.exit_code is ExitCode.CONFORMANT else "violations"
+
+    def cell(self, operation: OperationResult, check: CheckClass) -> str:
+        """The matrix cell: the worst finding wins; a check never run is not covered."""
+        severities = {
+            finding.severity
+            for finding in self.findings
+            if finding.api == operation.api and finding.operation == operation.operation and finding.check is check
+        }
+        if Severity.FAILURE in severities:
+            return CellStatus.FAIL
+        if Severity.WARNING in severities:
+            return CellStatus.WARNING
+        if check in operation.checks_run:
+            return CellStatus.PASS
+        return CellStatus.NOT_COVERED
+
+    def to_dict(self) -> dict[str, Any]:
+        by_check = Counter(finding.check.value for finding in self.failures)
+        return {
+            "format_version": REPORT_FORMAT_VERSION,
+            "tool": {"name": "apiconform", "version": self.tool_version},
+            "verdict": self.verdict,
+            "exit_code": int(self.exit_code),
+            "target": self.target.to_dict(),
+            "specs": [spec.to_dict() for spec in self.specs],
+            "run": {
+                "seed": self.seed,
+                "max_examples": self.max_examples,
+                "started_at": self.started_at,
+                "duration_seconds": round(self.duration_seconds, 3),
+                "request_count": self.request_count,
+                "stop_reason": self.stop_reason,
+            },
+            "summary": {
+                "operations": len(self.operations),
+                "operations_covered": sum(1 for operation in self.operations if operation.covered),
+                "failures": len(self.failures),
+                "warnings": len(self.warnings),
+                "failures_by_check": dict(sorted(by_check.items())),
+            },
+            "operations": [operation.to_dict() for operation in self.operations],
+            "matrix": [
+                {
+                    "api": operation.api,
+                    "operation": operation.operation,
+                    "cells": {check.value: self.cell(operation, check) for check in CheckClass},
+                }
+                for operation in self.operations
+            ],
+            "findings": [finding.to_dict() for finding in self.findings],
+            "errors": list(self.errors),
+        }

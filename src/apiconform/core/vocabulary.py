@@ -1,0 +1,64 @@
+"""The words every layer shares: check classes, evidence levels, severities and exit codes."""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+
+__all__ = ["CheckClass", "Evidence", "ExitCode", "Severity"]
+
+
+class CheckClass(StrEnum):
+    """What kind of contract a finding is about; the report's columns and JUnit's test names."""
+
+    ENUM = "enum"
+    REQUIRED = "required"
+    TYPE = "type"
+    FORMAT = "format"
+    DEFAULT = "default"
+    STATUS_CODE = "status_code"
+    ERROR_CODE = "error_code"
+    AUTH = "auth"
+    CONTENT_TYPE = "content_type"
+    SERVER_ERROR = "server_error"
+    STATEFUL = "stateful"
+    SCHEMA = "schema"
+
+
+class Evidence(StrEnum):
+    """How well a piece of contract is known; only DOC contract may fail a gate."""
+
+    DOC = "DOC"
+    EXAMPLE = "EXAMPLE"
+    INFERRED = "INFERRED"
+
+    @property
+    def strength(self) -> int:
+        return _STRENGTH[self]
+
+    @classmethod
+    def weakest(cls, *levels: Evidence) -> Evidence:
+        """A conclusion is only as well known as the least known contract it rests on."""
+        return min(levels, key=lambda level: level.strength)
+
+
+_STRENGTH = {Evidence.DOC: 2, Evidence.EXAMPLE: 1, Evidence.INFERRED: 0}
+
+
+class Severity(StrEnum):
+    """Whether a finding fails the gate."""
+
+    FAILURE = "failure"
+    WARNING = "warning"
+
+    @classmethod
+    def for_evidence(cls, evidence: Evidence) -> Severity:
+        return cls.FAILURE if evidence is Evidence.DOC else cls.WARNING
+
+
+class ExitCode(IntEnum):
+    """Process exit codes; CI scripts branch on these, so they never change meaning."""
+
+    CONFORMANT = 0
+    VIOLATIONS = 1
+    USAGE_ERROR = 2
+    TARGET_UNREACHABLE = 3

@@ -1,0 +1,75 @@
+"""`junit.xml`: one test case per operation × check class, in the shape GitHub, GitLab and Jenkins render."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from apiconform.core.findings import Finding
+from apiconform.core.results import CellStatus, RunResult
+from apiconform.core.vocabulary import CheckClass
+
+__all__ = ["JunitXmlWriter"]
+
+
+class JunitXmlWriter:
+    """Failures fail their case; warnings pass with the warning in system-out; never-run checks are skipped."""
+
+    filename = "junit.xml"
+
+    def write(self, result: RunResult, directory: Path) -> Path:
+        root = ET.Element("testsuites", name="apiconform", time=f"{result.duration_seconds:.3f}")
+        for spec in result.specs:
+            operations = [operation for operation in result.operations if operation.api == spec.name]
+            suite = ET.SubElement(root, "testsuite", name=f"apiconform.{spec.name}")
+            counts = {"tests": 0, "failures": 0, "skipped": 0}
+            for operation in operations:
+                for check in CheckClass:
+                    case = ET.SubElement(
+                        suite, "testcase", classname=f"{spec.name}.{operation.operation}", name=check.value
+                    )
+                    counts["tests"] += 1
+                    cell = result.cell(operation, check)
+                    findings = [
+                        finding
+                        for finding in result.findings
+                        if finding.api == spec.name and finding.operation == operation.operation and finding.check is check
+                    ]
+                    if cell == CellStatus.FAIL:
+                        counts["failures"] += 1
+                        failing = [finding for finding in findings if finding.severity.value == "failure"]
+                        element = ET.SubElement(
+                            case, "failure", message=failing[0].title, type=f"apiconform.{check.value}"
+                        )
+                        element.text = "\n\n".join(_describe(finding) for finding in failing)
+                    elif cell == CellStatus.NOT_COVERED:
+                        counts["skipped"] += 1
+                        reason = operation.skip_reason or "check class not exercised on this operation"
+                        ET.SubElement(case, "skipped", message=reason)
+                    warnings = [finding for finding in findings if finding.severity.value == "warning"]
+                    if warnings:
+                        ET.SubElement(case, "system-out").text = "\n\n".join(
+                            "WARNING " + _describe(finding) for finding in warnings
+                        )
+            for key, value in counts.items():
+                suite.set(key, str(value))
+            suite.set("errors", "0")
+        ET.indent(root)
+        path = directory / self.filename
+        ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+        return path
+
+
+def _describe(finding: Finding) -> str:
+    lines = [
+        f"{finding.title} [{finding.evidence.value}]",
+        finding.message,
+        f"pointer: {finding.pointer or '/'}",
+        f"expected: {finding.expected}",
+        f"actual: {finding.actual}",
+    ]
+    if finding.doc:
+        lines.append(f"doc: {finding.doc}")
+    if finding.curl:
+        lines.append(f"reproduce: {finding.curl}")
+    return "\n".join(line for line in lines if line.split(":", 1)[-1].strip())

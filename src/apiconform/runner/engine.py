@@ -1,0 +1,233 @@
+"""Driving schemathesis's engine (its phases: examples, coverage, fuzzing, stateful) over each API.
+
+Schemathesis generates the requests and runs its checks and ours; this module only folds its event
+stream into findings, judged by the evidence of the contract each rests on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+
+import httpx
+import schemathesis
+from schemathesis.config import SchemathesisConfig
+from schemathesis.engine import events, from_schema
+from schemathesis.engine.recorder import ScenarioRecorder
+
+from apiconform.checks.classify import classes_exercised, classify_failure
+from apiconform.core.errors import UsageError
+from apiconform.core.findings import Finding, ResponseSnapshot
+from apiconform.core.redaction import Redactor
+from apiconform.core.vocabulary import CheckClass
+from apiconform.core.results import OperationResult, RunResult, SpecInfo, TargetInfo
+from apiconform.runner.probe import probe
+from apiconform.runner.scenarios import unknown_resource
+from apiconform.runner.settings import ApiTarget, RunSettings
+from apiconform.specs.document import SpecDocument
+
+__all__ = ["ProgressEvent", "run"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProgressEvent:
+    """One finished scenario, for a terminal to show that a long run is moving."""
+
+    api: str
+    operation: str
+    phase: str
+    status: str
+    requests: int
+
+
+ProgressCallback = Callable[[ProgressEvent], None]
+
+
+def run(settings: RunSettings, *, on_progress: ProgressCallback | None = None) -> RunResult:
+    """Run every API of `settings`; raises TargetUnreachable or UsageError before sending a single test."""
+    _check_include(settings)
+    for api in settings.apis:
+        probe(api.base_url, verify=settings.tls_verify)
+    redactor = Redactor(settings.secrets, token_env=settings.token_env)
+    result = RunResult(
+        tool_version=_tool_version(),
+        target=TargetInfo(
+            name=settings.target_name,
+            base_url=", ".join(dict.fromkeys(api.base_url for api in settings.apis)),
+            embedded=settings.embedded,
+        ),
+        specs=[
+            SpecInfo(name=api.spec.name, path=api.spec.path.as_posix(), title=api.spec.title, version=api.spec.version)
+            for api in settings.apis
+        ],
+        seed=settings.seed,
+        max_examples=settings.max_examples,
+        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    started = time.monotonic()
+    for api in settings.apis:
+        _run_api(api, settings, result, redactor, on_progress)
+    result.duration_seconds = time.monotonic() - started
+    return result
+
+
+def _run_api(
+    api: ApiTarget,
+    settings: RunSettings,
+    result: RunResult,
+    redactor: Redactor,
+    on_progress: ProgressCallback | None,
+) -> None:
+    spec = api.spec
+    operations = {operation.label: operation for operation in spec.operations}
+    outcomes: dict[str, OperationResult] = {}
+    selected: set[str] = set()
+    for label, operation in operations.items():
+        outcome = OperationResult(
+            api=spec.name,
+            operation=label,
+            operation_id=operation.operation_id,
+            evidence=operation.evidence,
+            doc=operation.doc,
+        )
+        if settings.include and label not in settings.include:
+            outcome.skip_reason = "not selected by --include"
+        elif api.served is not None and operation.operation_id not in api.served:
+            outcome.skip_reason = "not served by the embedded sandbox"
+        else:
+            selected.add(label)
+        outcomes[label] = outcome
+        result.operations.append(outcome)
+    if not selected:
+        return
+
+    config = SchemathesisConfig.from_dict(settings.schemathesis_config(api))
+    schema = schemathesis.openapi.from_dict(api.prepared_document(selected), config=config)
+    seen: dict[tuple[str, str, CheckClass, str, str, str], int] = {}
+    for event in from_schema(schema).execute():
+        if isinstance(event, events.ScenarioFinished):
+            recorder = event.recorder
+            outcome = outcomes.get(recorder.label)
+            result.request_count += len(recorder.interactions)
+            if outcome is not None:
+                outcome.requests += len(recorder.interactions)
+                for finding in _findings(recorder, spec, str(event.phase.value), redactor):
+                    _add(result, seen, finding)
+                for checks in recorder.checks.values():
+                    for check in checks:
+                        outcome.checks_run |= classes_exercised(check.name)
+            if on_progress is not None:
+                on_progress(
+                    ProgressEvent(
+                        api=spec.name,
+                        operation=recorder.label,
+                        phase=str(event.phase.value),
+                        status=str(event.status.value),
+                        requests=len(recorder.interactions),
+                    )
+                )
+        elif isinstance(event, events.NonFatalError):
+            result.errors.append(redactor.text(f"{spec.name}: {event.label}: {_one_line(str(event.value))}"))
+        elif isinstance(event, events.FatalError):
+            result.errors.append(redactor.text(f"{spec.name}: {_one_line(str(event.exception))}"))
+            result.stop_reason = "error"
+        elif isinstance(event, events.EngineFinished) and event.stop_reason.value != "completed":
+            result.stop_reason = str(event.stop_reason.value)
+    with httpx.Client(verify=settings.tls_verify, timeout=settings.request_timeout) as client:
+        for label in sorted(selected):
+            scenario = unknown_resource(api, operations[label], client, redactor)
+            outcome = outcomes[label]
+            outcome.requests += scenario.requests
+            outcome.checks_run |= scenario.checks_run
+            result.request_count += scenario.requests
+            for finding in scenario.findings:
+                _add(result, seen, finding)
+
+
+def _findings(recorder: ScenarioRecorder, spec: SpecDocument, phase: str, redactor: Redactor) -> list[Finding]:
+    found = []
+    for case_id, checks in recorder.checks.items():
+        for check in checks:
+            info = check.failure_info
+            if info is None:
+                continue
+            failure = info.failure
+            method, _, path = (failure.operation or recorder.label).partition(" ")
+            operation = spec.operation(method, path)
+            if operation is None:
+                continue
+            interaction = recorder.interactions.get(case_id)
+            response = interaction.response if interaction is not None else None
+            judged = classify_failure(
+                failure,
+                check_name=check.name,
+                document=spec,
+                operation=operation,
+                status=response.status_code if response is not None else None,
+            )
+            snapshot = None
+            if response is not None:
+                snapshot = ResponseSnapshot.from_text(
+                    status=response.status_code,
+                    headers=redactor.headers({name: ", ".join(values) for name, values in response.headers.items()}),
+                    text=redactor.text(response.content.decode("utf-8", errors="replace")),
+                )
+            found.append(
+                Finding(
+                    api=spec.name,
+                    operation=operation.label,
+                    check=judged.check,
+                    evidence=judged.evidence,
+                    title=redactor.text(failure.title),
+                    message=redactor.text(failure.message.strip()),
+                    pointer=judged.pointer,
+                    expected=redactor.text(judged.expected),
+                    actual=redactor.text(judged.actual),
+                    doc=judged.doc,
+                    source=check.name,
+                    phase=phase,
+                    curl=_curl(info.code_sample, redactor),
+                    response=snapshot,
+                )
+            )
+    return found
+
+
+def _add(result: RunResult, seen: dict[tuple[str, str, CheckClass, str, str, str], int], finding: Finding) -> None:
+    """One problem seen in several phases or cases is one finding with a count, not a wall of repeats."""
+    key = finding.identity
+    if key in seen:
+        index = seen[key]
+        previous = result.findings[index]
+        result.findings[index] = dataclasses.replace(previous, occurrences=previous.occurrences + 1)
+        return
+    seen[key] = len(result.findings)
+    result.findings.append(finding)
+
+
+def _curl(code_sample: str, redactor: Redactor) -> str:
+    line = code_sample.strip()
+    line = line.replace("-H 'Authorization: [Filtered]'", f'-H "Authorization: Bearer ${redactor.token_env}"')
+    return redactor.text(line)
+
+
+def _check_include(settings: RunSettings) -> None:
+    known = {operation.label for api in settings.apis for operation in api.spec.operations}
+    unknown = sorted(settings.include - known)
+    if unknown:
+        raise UsageError(f"--include names no operation of the selected specs: {', '.join(map(repr, unknown))}")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.strip().split())[:500]
+
+
+def _tool_version() -> str:
+    try:
+        return version("apiconform")
+    except PackageNotFoundError:
+        return "dev"

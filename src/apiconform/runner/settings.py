@@ -1,0 +1,100 @@
+"""What one run does, as named config objects the CLI and the pytest integration both build."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from apiconform.checks import REPLACED_CHECKS
+from apiconform.specs.document import SpecDocument
+
+__all__ = ["DEFAULT_MAX_EXAMPLES", "DEFAULT_SEED", "ApiTarget", "RunSettings"]
+
+DEFAULT_SEED = 0
+DEFAULT_MAX_EXAMPLES = 25
+DEFAULT_REQUEST_TIMEOUT = 10.0
+KNOWN_EXAMPLE_PREFIX = "apiconform-known"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ApiTarget:
+    """One spec and where it is served.
+
+    Usage::
+
+        ApiTarget(spec=load_spec("specs/ap-invoice/openapi.yaml"), base_url="https://ap.example",
+                  token=os.environ["APICONFORM_TOKEN"], params={"id": ["inv-0001"]})
+    """
+
+    spec: SpecDocument
+    base_url: str
+    token: str | None = None
+    params: dict[str, list[str]] = field(default_factory=dict)
+    operation_params: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    # Operation ids the target implements; None means all of them (any real target).
+    served: frozenset[str] | None = None
+
+    def known_values(self, label: str, name: str) -> list[str]:
+        return self.operation_params.get(label, {}).get(name) or self.params.get(name, [])
+
+    def prepared_document(self, selected: set[str]) -> dict[str, Any]:
+        """The spec as schemathesis should see it: only selected operations, known ids as examples.
+
+        Known ids go in as parameter examples, so the examples phase reaches real resources while
+        coverage and fuzzing still generate unknown ids and exercise the error paths.
+        """
+        document = copy.deepcopy(self.spec.raw)
+        for path, item in list(document.get("paths", {}).items()):
+            for method in [key for key in item if key in {"get", "put", "post", "delete", "patch", "head", "options"}]:
+                label = f"{method.upper()} {path}"
+                if label not in selected:
+                    del item[method]
+                    continue
+                for parameter in item[method].get("parameters", []):
+                    values = self.known_values(label, str(parameter.get("name")))
+                    if values and "$ref" not in parameter:
+                        parameter["examples"] = {
+                            f"{KNOWN_EXAMPLE_PREFIX}-{index}": {"value": value} for index, value in enumerate(values)
+                        }
+            if not any(key in item for key in ("get", "put", "post", "delete", "patch", "head", "options")):
+                del document["paths"][path]
+        return document
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunSettings:
+    """Everything a run needs, resolved: no file or environment is read after this is built."""
+
+    apis: list[ApiTarget]
+    target_name: str
+    embedded: bool = False
+    include: frozenset[str] = frozenset()
+    seed: int = DEFAULT_SEED
+    max_examples: int = DEFAULT_MAX_EXAMPLES
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT
+    tls_verify: bool = True
+    secrets: tuple[str, ...] = ()
+    token_env: str = "APICONFORM_TOKEN"
+
+    def schemathesis_config(self, api: ApiTarget) -> dict[str, Any]:
+        """The same keys a `schemathesis.toml` would hold, so st users can read what a run does."""
+        config: dict[str, Any] = {
+            "base-url": api.base_url,
+            "seed": self.seed,
+            "continue-on-failure": True,
+            "request-timeout": self.request_timeout,
+            "tls-verify": self.tls_verify,
+            "generation": {"max-examples": self.max_examples, "mode": "all"},
+            "phases": {"examples": {"enabled": True}, "coverage": {"enabled": True}, "fuzzing": {"enabled": True}},
+            "checks": {name: {"enabled": False} for name in REPLACED_CHECKS},
+        }
+        schemes = api.spec.raw.get("components", {}).get("securitySchemes", {})
+        bearer = {
+            name: {"bearer": api.token}
+            for name, scheme in schemes.items()
+            if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer"
+        }
+        if api.token and bearer:
+            config["auth"] = {"openapi": bearer}
+        return config

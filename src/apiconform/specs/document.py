@@ -1,0 +1,164 @@
+"""Loading a spec file into a validated document and listing its operations.
+
+Validation happens here, once, so every later layer can trust the document's shape and a broken
+spec is reported as one line naming the file, not as a traceback from deep inside a library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openapi_spec_validator import validate as validate_openapi
+
+from apiconform.core.errors import SpecError
+from apiconform.core.vocabulary import Evidence
+from apiconform.specs.evidence import evidence_of
+
+__all__ = ["Operation", "SpecDocument", "discover_specs", "load_spec"]
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Operation:
+    """One operation of a spec, with the evidence that decides whether its findings can fail a gate."""
+
+    method: str
+    path: str
+    operation_id: str
+    evidence: Evidence
+    status_codes_evidence: Evidence
+    doc: str
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def label(self) -> str:
+        return f"{self.method.upper()} {self.path}"
+
+    @property
+    def documented_statuses(self) -> list[str]:
+        return list(self.raw.get("responses", {}))
+
+    @property
+    def path_parameters(self) -> list[str]:
+        return [param["name"] for param in self.raw.get("parameters", []) if param.get("in") == "path"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpecDocument:
+    """A loaded, validated OpenAPI document; `raw` is exactly what the file says, never default-filled."""
+
+    name: str
+    path: Path
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def title(self) -> str:
+        return str(self.raw.get("info", {}).get("title", self.name))
+
+    @property
+    def version(self) -> str:
+        return str(self.raw.get("info", {}).get("version", ""))
+
+    @cached_property
+    def operations(self) -> list[Operation]:
+        found = []
+        for path, item in self.raw.get("paths", {}).items():
+            shared = item.get("parameters", [])
+            for method in HTTP_METHODS:
+                if method not in item:
+                    continue
+                raw = dict(item[method])
+                if shared:
+                    own = {(param.get("name"), param.get("in")) for param in raw.get("parameters", [])}
+                    inherited = [param for param in shared if (param.get("name"), param.get("in")) not in own]
+                    raw["parameters"] = [*inherited, *raw.get("parameters", [])]
+                evidence = evidence_of(raw)
+                found.append(
+                    Operation(
+                        method=method,
+                        path=path,
+                        operation_id=str(raw.get("operationId", f"{method}:{path}")),
+                        evidence=evidence,
+                        status_codes_evidence=Evidence.weakest(
+                            evidence, evidence_of(raw, key="x-status-codes-evidence", default=Evidence.INFERRED)
+                        ),
+                        doc=str(raw.get("x-doc", "")),
+                        raw=raw,
+                    )
+                )
+        return found
+
+    def operation(self, method: str, path: str) -> Operation | None:
+        for operation in self.operations:
+            if operation.method == method.lower() and operation.path == path:
+                return operation
+        return None
+
+
+def spec_name(path: Path, root: Path | None) -> str:
+    """`specs/ap-invoice/openapi.yaml` is named `ap-invoice`; `specs/amili/arm.yaml` is `amili/arm`."""
+    relative = path.resolve().relative_to(root.resolve()) if root is not None else Path(path.name)
+    stem = relative.with_suffix("")
+    if stem.name == "openapi" and len(stem.parts) > 1:
+        stem = stem.parent
+    return stem.as_posix()
+
+
+def load_spec(path: Path | str, *, root: Path | None = None) -> SpecDocument:
+    path = Path(path)
+    raw = _read(path)
+    try:
+        validate_openapi(raw)
+    except Exception as exc:  # noqa: BLE001 - the validator raises many unrelated types; each becomes one line
+        raise SpecError(path, f"not a valid OpenAPI document: {_first_line(exc)}") from None
+    if root is None or not path.resolve().is_relative_to(root.resolve()):
+        root = None
+    return SpecDocument(name=spec_name(path, root), path=path, raw=raw)
+
+
+def discover_specs(root: Path) -> list[Path]:
+    """Every OpenAPI document below `root`; other YAML files (data, doc trees) are skipped."""
+    if not root.is_dir():
+        raise SpecError(root, "spec directory does not exist")
+    found = []
+    for candidate in sorted(root.rglob("*")):
+        if candidate.suffix in SPEC_SUFFIXES and candidate.is_file():
+            try:
+                head = yaml.safe_load(candidate.read_text(encoding="utf-8"))
+            except (yaml.YAMLError, UnicodeDecodeError):
+                found.append(candidate)  # let load_spec report it properly
+                continue
+            if isinstance(head, dict) and "openapi" in head:
+                found.append(candidate)
+    return found
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(path, "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(path, f"cannot read: {exc}") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SpecError(path, f"not valid YAML or JSON: {_first_line(exc)}") from None
+    if not isinstance(raw, dict):
+        raise SpecError(path, "not an OpenAPI document (the top level is not a mapping)")
+    version = str(raw.get("openapi", ""))
+    if not version.startswith("3."):
+        found = f"openapi: {version}" if version else "no 'openapi' field"
+        raise SpecError(path, f"not an OpenAPI 3.x document ({found})")
+    return raw
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return " ".join(text.splitlines()[0].split())
