@@ -19,28 +19,24 @@ from apiconform.runner import ApiTarget, RunSettings, run
 from apiconform.specs import SpecDocument, load_spec
 
 __all__ = [
-    # Running
     "ApiTarget",
-    "RunSettings",
-    "run",
-    # Specs
-    "SpecDocument",
-    "load_spec",
-    # Results
+    "ApiconformError",
     "CheckClass",
+    "ConfigError",
+    "ContractFailure",
     "Evidence",
     "ExitCode",
     "Finding",
     "OperationResult",
+    "ReportError",
     "ResponseSnapshot",
     "RunResult",
+    "RunSettings",
     "Severity",
-    # Errors
-    "ApiconformError",
-    "ConfigError",
-    "ContractFailure",
-    "ReportError",
+    "SpecDocument",
     "SpecError",
     "TargetUnreachable",
     "UsageError",
+    "load_spec",
+    "run",
 ]

@@ -29,6 +29,7 @@ __all__ = ["body_violations", "response_body_conformance"]
 
 SPEC_URI = "urn:apiconform:spec"
 MAX_VALUE_CHARS = 120
+MAX_MESSAGE_CHARS = 400
 CLASS_BY_KEYWORD = {
     "enum": CheckClass.ENUM,
     "const": CheckClass.ENUM,
@@ -125,7 +126,7 @@ def body_violations(
 
 
 @schemathesis.check
-def response_body_conformance(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def response_body_conformance(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:  # noqa: ARG001 - schemathesis's check signature
     operation = case.operation
     violations = body_violations(
         operation.schema.raw_schema,
@@ -163,7 +164,7 @@ def _violation(
         check_class=check_class,
         evidence=evidence,
         title=f"{check_class.value}: {pointer or '/'} in the {status} response",
-        message=error.message if len(error.message) <= 400 else error.message[:400] + "…",
+        message=error.message if len(error.message) <= MAX_MESSAGE_CHARS else error.message[:MAX_MESSAGE_CHARS] + "…",
         pointer=pointer,
         expected=expected,
         actual=actual,
@@ -184,7 +185,8 @@ def _expected_actual(error: jsonschema.ValidationError) -> tuple[str, str]:
 
 def _missing_property(error: jsonschema.ValidationError) -> str:
     present = error.instance if isinstance(error.instance, dict) else {}
-    return next((name for name in error.validator_value if name not in present), "?")
+    required = error.validator_value if isinstance(error.validator_value, list) else []
+    return next((str(name) for name in required if name not in present), "?")
 
 
 def _json_type(value: Any) -> str:
@@ -194,7 +196,8 @@ def _json_type(value: Any) -> str:
         return "boolean"
     if isinstance(value, int | float):
         return "number"
-    return {str: "string", list: "array", dict: "object"}.get(type(value), type(value).__name__)
+    names: dict[type, str] = {str: "string", list: "array", dict: "object"}
+    return names.get(type(value), type(value).__name__)
 
 
 def _short(text: str) -> str:
@@ -206,7 +209,7 @@ def _escape(part: str) -> str:
 
 
 def _is_json(media_type: str) -> bool:
-    essence = media_type.split(";")[0].strip().lower()
+    essence = media_type.split(";", maxsplit=1)[0].strip().lower()
     return essence == "application/json" or essence.endswith("+json")
 
 

@@ -135,7 +135,7 @@ def _expected_actual(failure: Failure) -> tuple[str, str]:
     if hasattr(failure, "defined_content_types"):
         return (
             f"content type in {_listing(failure.defined_content_types)}",
-            f"content type {failure.content_type}",
+            f"content type {getattr(failure, 'content_type', '')}",
         )
     if hasattr(failure, "media_types"):
         return f"content type in {_listing(failure.media_types)}", "no Content-Type header"

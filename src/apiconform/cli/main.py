@@ -12,10 +12,10 @@ import click
 from apiconform.cli import resolve
 from apiconform.cli.output import Output
 from apiconform.core.errors import ApiconformError, UsageError
-from apiconform.core.vocabulary import ExitCode
 from apiconform.report import ConsoleSummary, write_reports
 from apiconform.report.writers import ensure_writable
-from apiconform.runner import ProgressEvent, run as run_suite
+from apiconform.runner import ProgressEvent
+from apiconform.runner import run as run_suite
 from apiconform.sandbox import FAULTS, Fault, Sandbox
 
 __all__ = ["main"]
@@ -23,6 +23,7 @@ __all__ = ["main"]
 F = TypeVar("F", bound=Callable[..., Any])
 FAULT_CHOICE = click.Choice([fault.value for fault in Fault])
 SERVE_DEFAULT_TOKEN = "sandbox-demo-token"
+SHOWN_IDS = 5
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,18 +38,43 @@ def _fail(exc: ApiconformError) -> NoReturn:
 
 
 @main.command()
-@click.option("--spec", "specs", multiple=True, type=click.Path(path_type=Path), help="Spec file (repeatable); default: every spec under specs/.")
+@click.option(
+    "--spec",
+    "specs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Spec file (repeatable); default: every spec under specs/.",
+)
 @click.option("--base-url", help="Run against this URL instead of the embedded sandbox.")
 @click.option("--target", help="A named target from apiconform.toml.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file; default: the nearest apiconform.toml.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Config file; default: the nearest apiconform.toml.",
+)
 @click.option("--token", help="Bearer token; better set through APICONFORM_TOKEN (or the target's token-env).")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A known parameter value, e.g. id=inv-0001 (repeatable).")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A known parameter value, e.g. id=inv-0001 (repeatable).",
+)
 @click.option("--include", multiple=True, metavar="'METHOD /path'", help="Only this operation (repeatable).")
 @click.option("--seed", type=click.IntRange(min=0), help="Random seed; the same seed repeats the same requests.")
-@click.option("--max-examples", type=click.IntRange(min=1, max=10000), help="Generated examples per operation and phase.")
-@click.option("--report-dir", type=click.Path(path_type=Path), help="Where report.json and junit.xml go; default: reports/.")
-@click.option("--fault", "faults", multiple=True, type=FAULT_CHOICE, help="Break the embedded sandbox on purpose (repeatable).")
-@click.option("--color/--no-color", default=None, help="Force colour on or off; default: colour at a terminal outside CI.")
+@click.option(
+    "--max-examples", type=click.IntRange(min=1, max=10000), help="Generated examples per operation and phase."
+)
+@click.option(
+    "--report-dir", type=click.Path(path_type=Path), help="Where report.json and junit.xml go; default: reports/."
+)
+@click.option(
+    "--fault", "faults", multiple=True, type=FAULT_CHOICE, help="Break the embedded sandbox on purpose (repeatable)."
+)
+@click.option(
+    "--color/--no-color", default=None, help="Force colour on or off; default: colour at a terminal outside CI."
+)
 def run(config_path: Path | None, faults: tuple[str, ...], color: bool | None, **flags: Any) -> None:
     """Run the conformance suite and write reports; exit 0 only when the target conforms.
 
@@ -67,11 +93,16 @@ def run(config_path: Path | None, faults: tuple[str, ...], color: bool | None, *
         progress = _progress(out)
         if target is None:
             with Sandbox(specs, faults=[Fault(fault) for fault in faults]) as sandbox:
-                out.line(f"apiconform: embedded sandbox at {sandbox.url}" + (f" with faults {', '.join(faults)}" if faults else ""))
+                out.line(
+                    f"apiconform: embedded sandbox at {sandbox.url}"
+                    + (f" with faults {', '.join(faults)}" if faults else "")
+                )
                 result = run_suite(resolve.settings_for_sandbox(request, config, sandbox), on_progress=progress)
         else:
             settings = resolve.settings_for_target(request, config, target, specs)
-            out.line(f"apiconform: target {target.name} ({', '.join(dict.fromkeys(api.base_url for api in settings.apis))})")
+            out.line(
+                f"apiconform: target {target.name} ({', '.join(dict.fromkeys(api.base_url for api in settings.apis))})"
+            )
             result = run_suite(settings, on_progress=progress)
         paths = write_reports(result, directory)
     except ApiconformError as exc:
@@ -90,12 +121,33 @@ def _progress(out: Output) -> Callable[[ProgressEvent], None]:
 
 
 @main.command()
-@click.option("--spec", "specs", multiple=True, type=click.Path(path_type=Path), help="Spec file (repeatable); default: every spec.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="Config file; default: the nearest apiconform.toml.")
+@click.option(
+    "--spec",
+    "specs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Spec file (repeatable); default: every spec.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Config file; default: the nearest apiconform.toml.",
+)
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True)
-@click.option("--token", envvar="APICONFORM_SANDBOX_TOKEN", default=SERVE_DEFAULT_TOKEN, show_default=True, help="Bearer token the sandbox accepts.")
-@click.option("--fault", "faults", multiple=True, type=FAULT_CHOICE, help="Serve with this contract violation (repeatable).")
-@click.option("--db", "database", type=click.Path(path_type=Path), default=":memory:", help="SQLite file; default: in memory.")
+@click.option(
+    "--token",
+    envvar="APICONFORM_SANDBOX_TOKEN",
+    default=SERVE_DEFAULT_TOKEN,
+    show_default=True,
+    help="Bearer token the sandbox accepts.",
+)
+@click.option(
+    "--fault", "faults", multiple=True, type=FAULT_CHOICE, help="Serve with this contract violation (repeatable)."
+)
+@click.option(
+    "--db", "database", type=click.Path(path_type=Path), default=":memory:", help="SQLite file; default: in memory."
+)
 def serve(
     specs: tuple[Path, ...], config_path: Path | None, port: int, token: str, faults: tuple[str, ...], database: Path
 ) -> None:
@@ -104,7 +156,9 @@ def serve(
     try:
         config = resolve.load_config(config_path)
         documents = resolve.load_specs(config, specs)
-        sandbox = Sandbox(documents, token=token, faults=[Fault(fault) for fault in faults], database=database, port=port)
+        sandbox = Sandbox(
+            documents, token=token, faults=[Fault(fault) for fault in faults], database=database, port=port
+        )
     except ApiconformError as exc:
         _fail(exc)
     except OSError as exc:
@@ -116,9 +170,13 @@ def serve(
         out.line(f"  {document.name}: {sandbox.base_url(document.name)}")
         for label, params in sandbox.known_params(document.name).items():
             for name, values in params.items():
-                shown = ", ".join(values[:5]) + (f", … ({len(values)} in all)" if len(values) > 5 else "")
+                shown = ", ".join(values[:SHOWN_IDS]) + (
+                    f", … ({len(values)} in all)" if len(values) > SHOWN_IDS else ""
+                )
                 out.line(f"    {label}  {name}: {shown}")
     example = next(iter(sandbox.known_params("ap-invoice").get("GET /v1/invoice/{id}", {}).get("id", [])), None)
     if example is not None:
-        out.line(f"  try: curl -H 'Authorization: Bearer {token}' {sandbox.base_url('ap-invoice')}/v1/invoice/{example}")
+        out.line(
+            f"  try: curl -H 'Authorization: Bearer {token}' {sandbox.base_url('ap-invoice')}/v1/invoice/{example}"
+        )
     sandbox.serve_forever()

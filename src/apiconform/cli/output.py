@@ -13,7 +13,11 @@ __all__ = ["Output"]
 class Output:
     def __init__(self, *, color: bool | None = None) -> None:
         if color is None:
-            color = sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("CI", "") in {"", "0", "false"}
+            color = (
+                sys.stdout.isatty()
+                and not os.environ.get("NO_COLOR")
+                and os.environ.get("CI", "") in {"", "0", "false"}
+            )
         self.color = color
 
     def style(self, text: str, colour: str) -> str:

@@ -106,9 +106,19 @@ def settings_for_target(
             label: {name: [str(value)] for name, value in values.items()}
             for label, values in target.operation_params.items()
         }
-        apis.append(ApiTarget(spec=spec, base_url=base_url, token=token, params=params, operation_params=operation_params))
-    return _settings(request, config, apis, target_name=target.name, embedded=False, secrets=secrets,
-                     tls_verify=target.tls_verify, token_env=target.token_env)
+        apis.append(
+            ApiTarget(spec=spec, base_url=base_url, token=token, params=params, operation_params=operation_params)
+        )
+    return _settings(
+        request,
+        config,
+        apis,
+        target_name=target.name,
+        embedded=False,
+        secrets=secrets,
+        tls_verify=target.tls_verify,
+        token_env=target.token_env,
+    )
 
 
 def settings_for_sandbox(request: RunRequest, config: ConfigFile, sandbox: Sandbox) -> RunSettings:
@@ -124,8 +134,16 @@ def settings_for_sandbox(request: RunRequest, config: ConfigFile, sandbox: Sandb
         )
         for spec in sandbox.specs
     ]
-    return _settings(request, config, apis, target_name="sandbox", embedded=True, secrets=[sandbox.token],
-                     tls_verify=True, token_env=DEFAULT_TOKEN_ENV)
+    return _settings(
+        request,
+        config,
+        apis,
+        target_name="sandbox",
+        embedded=True,
+        secrets=[sandbox.token],
+        tls_verify=True,
+        token_env=DEFAULT_TOKEN_ENV,
+    )
 
 
 def _settings(

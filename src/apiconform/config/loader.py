@@ -113,8 +113,10 @@ def _substitute_env(value: Any, path: Path, where: tuple[str, ...]) -> Any:
 def _describe(error: jsonschema.ValidationError) -> str:
     key = _key(tuple(str(part) for part in error.path))
     if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        given = error.instance if isinstance(error.instance, dict) else {}
+        extra = sorted(set(given) - set(schema.get("properties", {})))
+        allowed = ", ".join(sorted(schema.get("properties", {})))
         return f"{key}: unknown key {', '.join(map(repr, extra))} (allowed: {allowed})"
     if error.validator == "type":
         return f"{key}: expected {error.validator_value}, got {type(error.instance).__name__} {error.instance!r}"

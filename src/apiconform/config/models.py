@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from apiconform.core.errors import ConfigError
+
 __all__ = ["ApiConfig", "ConfigFile", "TargetConfig"]
 
 DEFAULT_TOKEN_ENV = "APICONFORM_TOKEN"
@@ -55,8 +57,6 @@ class ConfigFile:
     targets: dict[str, TargetConfig] = field(default_factory=dict)
 
     def target(self, name: str) -> TargetConfig:
-        from apiconform.core.errors import ConfigError
-
         if name not in self.targets:
             known = ", ".join(sorted(self.targets)) or "none"
             where = self.path if self.path is not None else Path("apiconform.toml")

@@ -33,7 +33,9 @@ class JunitXmlWriter:
                     findings = [
                         finding
                         for finding in result.findings
-                        if finding.api == spec.name and finding.operation == operation.operation and finding.check is check
+                        if finding.api == spec.name
+                        and finding.operation == operation.operation
+                        and finding.check is check
                     ]
                     if cell == CellStatus.FAIL:
                         counts["failures"] += 1

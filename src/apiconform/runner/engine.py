@@ -23,8 +23,8 @@ from apiconform.checks.classify import classes_exercised, classify_failure
 from apiconform.core.errors import UsageError
 from apiconform.core.findings import Finding, ResponseSnapshot
 from apiconform.core.redaction import Redactor
-from apiconform.core.vocabulary import CheckClass
 from apiconform.core.results import OperationResult, RunResult, SpecInfo, TargetInfo
+from apiconform.core.vocabulary import CheckClass
 from apiconform.runner.probe import probe
 from apiconform.runner.scenarios import unknown_resource
 from apiconform.runner.settings import ApiTarget, RunSettings
@@ -45,6 +45,7 @@ class ProgressEvent:
 
 
 ProgressCallback = Callable[[ProgressEvent], None]
+FindingKey = tuple[str, str, CheckClass, str, str, str]
 
 
 def run(settings: RunSettings, *, on_progress: ProgressCallback | None = None) -> RunResult:
@@ -82,70 +83,86 @@ def _run_api(
     redactor: Redactor,
     on_progress: ProgressCallback | None,
 ) -> None:
-    spec = api.spec
-    operations = {operation.label: operation for operation in spec.operations}
-    outcomes: dict[str, OperationResult] = {}
-    selected: set[str] = set()
-    for label, operation in operations.items():
+    outcomes = _outcomes(api, settings)
+    result.operations.extend(outcomes.values())
+    selected = {label for label, outcome in outcomes.items() if not outcome.skip_reason}
+    if not selected:
+        return
+    config = SchemathesisConfig.from_dict(settings.schemathesis_config(api))
+    schema = schemathesis.openapi.from_dict(api.prepared_document(selected), config=config)
+    seen: dict[FindingKey, int] = {}
+    for event in from_schema(schema).execute():
+        _consume(event, api.spec, outcomes, result, seen, redactor, on_progress)
+    operations = {operation.label: operation for operation in api.spec.operations}
+    with httpx.Client(verify=settings.tls_verify, timeout=settings.request_timeout) as client:
+        for label in sorted(selected):
+            scenario = unknown_resource(api, operations[label], client, redactor)
+            outcomes[label].requests += scenario.requests
+            outcomes[label].checks_run |= scenario.checks_run
+            result.request_count += scenario.requests
+            for finding in scenario.findings:
+                _add(result, seen, finding)
+
+
+def _outcomes(api: ApiTarget, settings: RunSettings) -> dict[str, OperationResult]:
+    """One result per operation of the spec, each either selected or saying why it was not run."""
+    outcomes = {}
+    for operation in api.spec.operations:
         outcome = OperationResult(
-            api=spec.name,
-            operation=label,
+            api=api.spec.name,
+            operation=operation.label,
             operation_id=operation.operation_id,
             evidence=operation.evidence,
             doc=operation.doc,
         )
-        if settings.include and label not in settings.include:
+        if settings.include and operation.label not in settings.include:
             outcome.skip_reason = "not selected by --include"
         elif api.served is not None and operation.operation_id not in api.served:
             outcome.skip_reason = "not served by the embedded sandbox"
-        else:
-            selected.add(label)
-        outcomes[label] = outcome
-        result.operations.append(outcome)
-    if not selected:
-        return
+        outcomes[operation.label] = outcome
+    return outcomes
 
-    config = SchemathesisConfig.from_dict(settings.schemathesis_config(api))
-    schema = schemathesis.openapi.from_dict(api.prepared_document(selected), config=config)
-    seen: dict[tuple[str, str, CheckClass, str, str, str], int] = {}
-    for event in from_schema(schema).execute():
-        if isinstance(event, events.ScenarioFinished):
-            recorder = event.recorder
-            outcome = outcomes.get(recorder.label)
-            result.request_count += len(recorder.interactions)
-            if outcome is not None:
-                outcome.requests += len(recorder.interactions)
-                for finding in _findings(recorder, spec, str(event.phase.value), redactor):
-                    _add(result, seen, finding)
-                for checks in recorder.checks.values():
-                    for check in checks:
-                        outcome.checks_run |= classes_exercised(check.name)
-            if on_progress is not None:
-                on_progress(
-                    ProgressEvent(
-                        api=spec.name,
-                        operation=recorder.label,
-                        phase=str(event.phase.value),
-                        status=str(event.status.value),
-                        requests=len(recorder.interactions),
-                    )
-                )
-        elif isinstance(event, events.NonFatalError):
-            result.errors.append(redactor.text(f"{spec.name}: {event.label}: {_one_line(str(event.value))}"))
-        elif isinstance(event, events.FatalError):
-            result.errors.append(redactor.text(f"{spec.name}: {_one_line(str(event.exception))}"))
-            result.stop_reason = "error"
-        elif isinstance(event, events.EngineFinished) and event.stop_reason.value != "completed":
-            result.stop_reason = str(event.stop_reason.value)
-    with httpx.Client(verify=settings.tls_verify, timeout=settings.request_timeout) as client:
-        for label in sorted(selected):
-            scenario = unknown_resource(api, operations[label], client, redactor)
-            outcome = outcomes[label]
-            outcome.requests += scenario.requests
-            outcome.checks_run |= scenario.checks_run
-            result.request_count += scenario.requests
-            for finding in scenario.findings:
+
+def _consume(
+    event: events.EngineEvent,
+    spec: SpecDocument,
+    outcomes: dict[str, OperationResult],
+    result: RunResult,
+    seen: dict[FindingKey, int],
+    redactor: Redactor,
+    on_progress: ProgressCallback | None,
+) -> None:
+    if isinstance(event, events.ScenarioFinished):
+        recorder = event.recorder
+        result.request_count += len(recorder.interactions)
+        outcome = outcomes.get(recorder.label)
+        if outcome is not None:
+            outcome.requests += len(recorder.interactions)
+            for finding in _findings(recorder, spec, str(event.phase.value), redactor):
                 _add(result, seen, finding)
+            outcome.checks_run |= {
+                check_class
+                for checks in recorder.checks.values()
+                for check in checks
+                for check_class in classes_exercised(check.name)
+            }
+        if on_progress is not None:
+            on_progress(
+                ProgressEvent(
+                    api=spec.name,
+                    operation=recorder.label,
+                    phase=str(event.phase.value),
+                    status=str(event.status.value),
+                    requests=len(recorder.interactions),
+                )
+            )
+    elif isinstance(event, events.NonFatalError):
+        result.errors.append(redactor.text(f"{spec.name}: {event.label}: {_one_line(str(event.value))}"))
+    elif isinstance(event, events.FatalError):
+        result.errors.append(redactor.text(f"{spec.name}: {_one_line(str(event.exception))}"))
+        result.stop_reason = "error"
+    elif isinstance(event, events.EngineFinished) and event.stop_reason.value != "completed":
+        result.stop_reason = str(event.stop_reason.value)
 
 
 def _findings(recorder: ScenarioRecorder, spec: SpecDocument, phase: str, redactor: Redactor) -> list[Finding]:
@@ -197,7 +214,7 @@ def _findings(recorder: ScenarioRecorder, spec: SpecDocument, phase: str, redact
     return found
 
 
-def _add(result: RunResult, seen: dict[tuple[str, str, CheckClass, str, str, str], int], finding: Finding) -> None:
+def _add(result: RunResult, seen: dict[FindingKey, int], finding: Finding) -> None:
     """One problem seen in several phases or cases is one finding with a count, not a wall of repeats."""
     key = finding.identity
     if key in seen:

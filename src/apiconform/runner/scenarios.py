@@ -36,9 +36,7 @@ class ScenarioOutcome:
     findings: list[Finding] = field(default_factory=list)
 
 
-def unknown_resource(
-    api: ApiTarget, operation: Operation, client: httpx.Client, redactor: Redactor
-) -> ScenarioOutcome:
+def unknown_resource(api: ApiTarget, operation: Operation, client: httpx.Client, redactor: Redactor) -> ScenarioOutcome:
     outcome = ScenarioOutcome()
     path_parameters = [param for param in operation.raw.get("parameters", []) if param.get("in") == "path"]
     if operation.method not in READ_METHODS or not path_parameters:

@@ -104,7 +104,7 @@ def _authenticate(request: Request, token: str, *, any_token: bool) -> Response 
     return error_response(401, "invalid bearer token", challenge)
 
 
-async def _http_error(request: Request, exc: Exception) -> Response:
+async def _http_error(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)  # noqa: S101 - Starlette routes only HTTPException here
     headers: Mapping[str, Any] = exc.headers or {}
     return error_response(exc.status_code, str(exc.detail), {key: str(value) for key, value in headers.items()})

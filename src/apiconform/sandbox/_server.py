@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 import uvicorn
 
@@ -75,7 +76,7 @@ class Sandbox:
         vendor = VENDORS.get(spec_name)
         return vendor.known_params(self.store) if vendor is not None else {}
 
-    def start(self) -> Sandbox:
+    def start(self) -> Self:
         self._server = uvicorn.Server(self._config(log_level="error"))
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
         self._thread.start()
@@ -108,7 +109,7 @@ class Sandbox:
         logging.getLogger("uvicorn.error").setLevel(logging.ERROR if log_level == "error" else logging.INFO)
         return uvicorn.Config(self.app, log_level=log_level, access_log=log_level != "error", lifespan="off")
 
-    def __enter__(self) -> Sandbox:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(

@@ -63,7 +63,9 @@ def schema_node_evidence(
     return evidence, doc
 
 
-def _child(document: Mapping[str, Any], node: Mapping[str, Any], segment: str | int, depth: int = 0) -> Mapping[str, Any] | None:
+def _child(
+    document: Mapping[str, Any], node: Mapping[str, Any], segment: str | int, depth: int = 0
+) -> Mapping[str, Any] | None:
     """The subschema judging one step of the instance; a node's own keywords win over its `allOf` parts."""
     if isinstance(segment, int):
         items = node.get("items")

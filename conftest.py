@@ -1,0 +1,19 @@
+"""Root conftest: fixture modules, and the options that point `tests/conformance` at any target.
+
+`pytest tests/conformance` runs against the embedded sandbox; `pytest tests/conformance --base-url URL`
+(token from APICONFORM_TOKEN or --token, known ids from --param id=...) runs against a real target.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytest_plugins = ["tests.fixtures.cli", "tests.fixtures.conformance"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("apiconform", "apiconform conformance target")
+    group.addoption("--base-url", help="Run tests/conformance against this URL instead of the embedded sandbox.")
+    group.addoption("--token", help="Bearer token for --base-url; default: the APICONFORM_TOKEN environment variable.")
+    group.addoption("--spec", default="specs/ap-invoice/openapi.yaml", help="Spec for tests/conformance.")
+    group.addoption("--param", action="append", default=[], metavar="NAME=VALUE", help="Known parameter value.")

@@ -1,0 +1,50 @@
+"""Reading x-evidence: inheritance, $ref siblings and allOf."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apiconform.core.vocabulary import Evidence
+from apiconform.specs.evidence import schema_node_evidence
+
+DOCUMENT: dict[str, Any] = {
+    "components": {
+        "schemas": {
+            "Base": {"type": "object", "x-evidence": "DOC", "properties": {"id": {"type": "string"}}},
+            "Extended": {
+                "allOf": [{"$ref": "#/components/schemas/Base"}],
+                "properties": {"kind": {"type": "string", "x-evidence": "EXAMPLE"}},
+            },
+        }
+    }
+}
+ROOT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "base": {"$ref": "#/components/schemas/Base", "x-evidence": "INFERRED"},
+        "extended": {"$ref": "#/components/schemas/Extended"},
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/Extended"}},
+    },
+}
+
+
+class TestSchemaNodeEvidence:
+    @pytest.mark.parametrize(
+        ("path", "expected"),
+        [
+            ([], Evidence.DOC),
+            (["base"], Evidence.INFERRED),
+            (["base", "id"], Evidence.INFERRED),
+            (["extended", "kind"], Evidence.EXAMPLE),
+            (["extended", "id"], Evidence.DOC),
+            (["items", 0, "kind"], Evidence.EXAMPLE),
+            (["unknown", "deeper"], Evidence.DOC),
+        ],
+        ids=["root", "ref-sibling-wins", "inherited-from-ref-site", "own", "through-allOf", "array-items", "unknown"],
+    )
+    def test_walk(self, path: list[str | int], expected: Evidence) -> None:
+        """Evidence comes from the nearest node on the instance path that states it."""
+        evidence, _ = schema_node_evidence(DOCUMENT, ROOT, path, inherited=Evidence.DOC)
+        assert evidence is expected
