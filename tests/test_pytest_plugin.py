@@ -31,10 +31,24 @@ class TestConformanceUnderPytest:
         env = {**os.environ, "APICONFORM_TOKEN": running.token, "CI": "true", "NO_COLOR": "1"}
         completed = subprocess.run(
             [
-                sys.executable, "-m", "pytest", "tests/conformance", "-q", "-p", "no:cacheprovider",
-                "--base-url", running.base_url("ap-invoice"), "--param", "id=inv-0001",
+                sys.executable,
+                "-m",
+                "pytest",
+                "tests/conformance",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "--base-url",
+                running.base_url("ap-invoice"),
+                "--param",
+                "id=inv-0001",
             ],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
         output = completed.stdout + completed.stderr
         if fault is None:

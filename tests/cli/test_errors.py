@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import pytest
+from tests.fixtures.cli import AP_SPEC, REPO_ROOT, stderr_lines
 
 from apiconform.core.vocabulary import ExitCode
-from tests.fixtures.cli import AP_SPEC, REPO_ROOT, stderr_lines
 
 if TYPE_CHECKING:
     import subprocess
@@ -87,8 +87,14 @@ USAGE_ERRORS: Final[list[tuple[Setup, tuple[str, ...]]]] = [
     (_config("seed = = 1\n"), ("{tmp}/apiconform.toml", "not valid TOML")),
     (_config("colour = true\n"), ("{tmp}/apiconform.toml", "unknown key 'colour'")),
     (_config('seed = "seven"\n'), ("{tmp}/apiconform.toml", "seed:", "integer")),
-    (_config('[targets.staging]\nbase-url = "staging.example"\n'), ("{tmp}/apiconform.toml", "targets.staging.base-url")),
-    (_config('[targets.staging]\ntoken-env = "VENDOR-TOKEN"\n'), ("{tmp}/apiconform.toml", "targets.staging.token-env")),
+    (
+        _config('[targets.staging]\nbase-url = "staging.example"\n'),
+        ("{tmp}/apiconform.toml", "targets.staging.base-url"),
+    ),
+    (
+        _config('[targets.staging]\ntoken-env = "VENDOR-TOKEN"\n'),
+        ("{tmp}/apiconform.toml", "targets.staging.token-env"),
+    ),
     (
         _config('[targets.staging.operations."getInvoice"]\nparams = { id = "inv-0001" }\n'),
         ("{tmp}/apiconform.toml", "targets.staging.operations", "getInvoice"),

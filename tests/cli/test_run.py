@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any, Final
 
 import pytest
 import yaml
+from tests.fixtures.cli import AP_SPEC, REPO_ROOT, load_report, run_cli
 
 from apiconform.core.vocabulary import CheckClass, ExitCode, Severity
 from apiconform.report import validate_report
 from apiconform.sandbox import FAULTS, Fault, FaultInfo
-from tests.fixtures.cli import AP_SPEC, REPO_ROOT, load_report, run_cli
 
 if TYPE_CHECKING:
     from tests.fixtures.cli import CliRunner
@@ -57,7 +57,9 @@ def _run_in(directory: Path, *args: str) -> Run:
 def _spec_operations() -> set[str]:
     """The AP spec's operations, read from the YAML directly rather than through apiconform."""
     raw = yaml.safe_load((REPO_ROOT / AP_SPEC).read_text(encoding="utf-8"))
-    return {f"{method.upper()} {path}" for path, item in raw["paths"].items() for method in item if method in HTTP_METHODS}
+    return {
+        f"{method.upper()} {path}" for path, item in raw["paths"].items() for method in item if method in HTTP_METHODS
+    }
 
 
 def _matching(report: dict[str, Any], info: FaultInfo) -> list[dict[str, Any]]:
@@ -99,7 +101,9 @@ class TestSandboxRun:
 
     def test_exits_zero(self, sandbox_run: Run) -> None:
         """The clean sandbox conforms to its own spec, so the run exits 0."""
-        assert sandbox_run.result.returncode == ExitCode.CONFORMANT, sandbox_run.result.stdout + sandbox_run.result.stderr
+        assert sandbox_run.result.returncode == ExitCode.CONFORMANT, (
+            sandbox_run.result.stdout + sandbox_run.result.stderr
+        )
 
     def test_writes_both_reports(self, sandbox_run: Run) -> None:
         """report.json and junit.xml land in --report-dir, and the summary names them."""
@@ -138,7 +142,9 @@ class TestSandboxRun:
     def test_junit_has_one_case_per_operation_and_check(self, sandbox_run: Run) -> None:
         """junit.xml holds exactly one test case for each operation × check class."""
         cases = [(case.get("classname"), case.get("name")) for case in sandbox_run.junit.iter("testcase")]
-        expected = {(f"ap-invoice.{operation}", check.value) for operation in _spec_operations() for check in CheckClass}
+        expected = {
+            (f"ap-invoice.{operation}", check.value) for operation in _spec_operations() for check in CheckClass
+        }
         assert len(cases) == len(expected) == len(_spec_operations()) * 12
         assert set(cases) == expected
 

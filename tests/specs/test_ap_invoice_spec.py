@@ -51,7 +51,8 @@ def _pointer(spec: Mapping[str, Any], ref: str) -> dict[str, Any]:
     node: Any = spec
     for raw in ref[2:].split("/"):
         key = raw.replace("~1", "/").replace("~0", "~")
-        assert isinstance(node, Mapping) and key in node, f"unresolvable $ref {ref!r} (at {key!r})"
+        assert isinstance(node, Mapping), f"unresolvable $ref {ref!r} (at {key!r})"
+        assert key in node, f"unresolvable $ref {ref!r} (at {key!r})"
         node = node[key]
     assert isinstance(node, dict), f"$ref {ref!r} does not point at an object"
     return node
@@ -122,9 +123,9 @@ def resolve_field(spec: Mapping[str, Any], path: str) -> tuple[dict[str, Any], d
         walked.append(segment)
         if is_array:
             items = node.get("items")
-            assert node.get("type") == "array" and isinstance(items, dict), (
-                f"{path}: {'.'.join(walked)} should be an array with items, got type {node.get('type')!r}"
-            )
+            message = f"{path}: {'.'.join(walked)} should be an array with items, got type {node.get('type')!r}"
+            assert node.get("type") == "array", message
+            assert isinstance(items, dict), message
             parent = node
             node = deref(spec, items)
             assert node.get("type") == "object", f"{path}: items of {name!r} should be objects"
@@ -323,7 +324,8 @@ class TestDocumentedFields:
         _, node = resolve_field(spec, fact["path"])
         found = node.get("default", _MISSING)
         expected = fact.get("default", _MISSING)
-        assert found == expected and type(found) is type(expected), f"default: expected {expected!r}, found {found!r}"
+        assert found == expected, f"default: expected {expected!r}, found {found!r}"
+        assert type(found) is type(expected), f"default: expected {expected!r}, found {found!r}"
 
     @pytest.mark.parametrize("fact", FIELD_FACTS, ids=FACT_IDS)
     def test_required(self, spec: dict[str, Any], fact: dict[str, Any]) -> None:

@@ -136,4 +136,12 @@ def _key(parts: tuple[str, ...]) -> str:
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
     schema = json.loads(resources.files("apiconform.config").joinpath("schema.json").read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+    # TOML distinguishes 7 from 7.0; JSON Schema would accept 7.0 as an integer, and a seed of 7.0 is a typo.
+    checker = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool)
+    )
+    strict = jsonschema.validators.extend(  # type: ignore[no-untyped-call] # jsonschema's own stubs leave it untyped
+        jsonschema.Draft202012Validator, type_checker=checker
+    )
+    validator: jsonschema.Draft202012Validator = strict(schema)
+    return validator
