@@ -168,7 +168,7 @@ class TestUsageErrors:
         assert "/components/schemas/NoSuchSchema" in line
         assert len(line) <= 500, f"{len(line)} characters: {line[:300]}…"
 
-    def test_no_report_is_written(self, cli: CliRunner, tmp_path: Path, report_dir: Path) -> None:
+    def test_no_report_is_written(self, cli: CliRunner, report_dir: Path) -> None:
         """A usage error stops the run before any report is written."""
         result = cli("run", "--param", "novalue")
         assert result.returncode == ExitCode.USAGE_ERROR

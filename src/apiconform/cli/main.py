@@ -12,6 +12,7 @@ import click
 from apiconform.cli import resolve
 from apiconform.cli.output import Output
 from apiconform.core.errors import ApiconformError, UsageError
+from apiconform.core.vocabulary import ExitCode
 from apiconform.report import ConsoleSummary, write_reports
 from apiconform.report.writers import ensure_writable
 from apiconform.runner import ProgressEvent
@@ -28,8 +29,23 @@ SHOWN_IDS = 5
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="apiconform", message="%(prog)s %(version)s")
-def main() -> None:
+def cli() -> None:
     """Contract tests for invoice, debt-collection and accounts-receivable APIs."""
+
+
+def main() -> None:
+    """The entry point: click's own usage errors get the same one line and exit 2 as ours."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx is not None else exc.format_message())
+        sys.exit(int(ExitCode.USAGE_ERROR))
+    except click.UsageError as exc:
+        _fail(UsageError(exc.format_message().replace("\n", " ")))
+    except click.ClickException as exc:
+        _fail(UsageError(exc.format_message()))
+    except click.Abort:
+        sys.exit(130)
 
 
 def _fail(exc: ApiconformError) -> NoReturn:
@@ -37,7 +53,7 @@ def _fail(exc: ApiconformError) -> NoReturn:
     sys.exit(int(exc.exit_code))
 
 
-@main.command()
+@cli.command()
 @click.option(
     "--spec",
     "specs",
@@ -120,7 +136,7 @@ def _progress(out: Output) -> Callable[[ProgressEvent], None]:
     return show
 
 
-@main.command()
+@cli.command()
 @click.option(
     "--spec",
     "specs",

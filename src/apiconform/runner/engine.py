@@ -51,6 +51,8 @@ FindingKey = tuple[str, str, CheckClass, str, str, str]
 def run(settings: RunSettings, *, on_progress: ProgressCallback | None = None) -> RunResult:
     """Run every API of `settings`; raises TargetUnreachable or UsageError before sending a single test."""
     _check_include(settings)
+    if not any(not outcome.skip_reason for api in settings.apis for outcome in _outcomes(api, settings).values()):
+        raise UsageError("nothing to test: no selected operation is served by the target")
     for api in settings.apis:
         probe(api.base_url, verify=settings.tls_verify)
     redactor = Redactor(settings.secrets, token_env=settings.token_env)
@@ -179,6 +181,7 @@ def _findings(recorder: ScenarioRecorder, spec: SpecDocument, phase: str, redact
                 continue
             interaction = recorder.interactions.get(case_id)
             response = interaction.response if interaction is not None else None
+            token_env = None if getattr(failure, "scenario", "") == "invalid_auth" else redactor.token_env
             judged = classify_failure(
                 failure,
                 check_name=check.name,
@@ -207,7 +210,7 @@ def _findings(recorder: ScenarioRecorder, spec: SpecDocument, phase: str, redact
                     doc=judged.doc,
                     source=check.name,
                     phase=phase,
-                    curl=_curl(info.code_sample, redactor),
+                    curl=_curl(info.code_sample, redactor, token_env=token_env),
                     response=snapshot,
                 )
             )
@@ -226,9 +229,13 @@ def _add(result: RunResult, seen: dict[FindingKey, int], finding: Finding) -> No
     result.findings.append(finding)
 
 
-def _curl(code_sample: str, redactor: Redactor) -> str:
-    line = code_sample.strip()
-    line = line.replace("-H 'Authorization: [Filtered]'", f'-H "Authorization: Bearer ${redactor.token_env}"')
+INVALID_TOKEN = "apiconform-invalid-token"
+
+
+def _curl(code_sample: str, redactor: Redactor, *, token_env: str | None) -> str:
+    """Schemathesis filters the credential; we name where a rerun gets it, or a stand-in invalid one."""
+    credential = f"${token_env}" if token_env is not None else INVALID_TOKEN
+    line = code_sample.strip().replace("-H 'Authorization: [Filtered]'", f'-H "Authorization: Bearer {credential}"')
     return redactor.text(line)
 
 

@@ -101,9 +101,21 @@ class SpecDocument:
         return None
 
 
+SPEC_DIR_NAME = "specs"
+
+
 def spec_name(path: Path, root: Path | None) -> str:
-    """`specs/ap-invoice/openapi.yaml` is named `ap-invoice`; `specs/amili/arm.yaml` is `amili/arm`."""
-    relative = path.resolve().relative_to(root.resolve()) if root is not None else Path(path.name)
+    """`specs/ap-invoice/openapi.yaml` is named `ap-invoice`; `specs/amili/arm.yaml` is `amili/arm`.
+
+    The name is the path below the spec root, or else below the nearest `specs` directory, so it does
+    not change with where a config file happens to live; the sandbox and reports key APIs by it.
+    """
+    resolved = path.resolve()
+    if root is None or not resolved.is_relative_to(root.resolve()):
+        root = next((parent for parent in resolved.parents if parent.name == SPEC_DIR_NAME), resolved.parent)
+        if root == resolved.parent and resolved.stem == "openapi":
+            root = resolved.parent.parent
+    relative = resolved.relative_to(root.resolve())
     stem = relative.with_suffix("")
     if stem.name == "openapi" and len(stem.parts) > 1:
         stem = stem.parent
@@ -117,8 +129,6 @@ def load_spec(path: Path | str, *, root: Path | None = None) -> SpecDocument:
         validate_openapi(raw)
     except Exception as exc:  # noqa: BLE001 - the validator raises many unrelated types; each becomes one line
         raise SpecError(path, f"not a valid OpenAPI document: {_first_line(exc)}") from None
-    if root is None or not path.resolve().is_relative_to(root.resolve()):
-        root = None
     return SpecDocument(name=spec_name(path, root), path=path, raw=raw)
 
 
@@ -159,6 +169,12 @@ def _read(path: Path) -> dict[str, Any]:
     return raw
 
 
+MAX_PROBLEM_CHARS = 300
+
+
 def _first_line(exc: BaseException) -> str:
+    """The validator quotes whole documents ("... does not exist within {...}"); a person needs the first clause."""
     text = str(exc).strip() or type(exc).__name__
-    return " ".join(text.splitlines()[0].split())
+    line = " ".join(text.splitlines()[0].split())
+    line = line.split(" within {", 1)[0]
+    return line if len(line) <= MAX_PROBLEM_CHARS else line[: MAX_PROBLEM_CHARS - 1] + "…"
