@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn
 
 import click
 
@@ -21,10 +21,25 @@ from apiconform.sandbox import FAULTS, Fault, Sandbox
 
 __all__ = ["main"]
 
-F = TypeVar("F", bound=Callable[..., Any])
 FAULT_CHOICE = click.Choice([fault.value for fault in Fault])
 SERVE_DEFAULT_TOKEN = "sandbox-demo-token"
 SHOWN_IDS = 5
+
+
+# Options both commands take, declared once so their help and types cannot drift apart.
+SPEC_OPTION = click.option(
+    "--spec",
+    "specs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Spec file (repeatable); default: every spec under specs/.",
+)
+CONFIG_OPTION = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="Config file; default: the nearest apiconform.toml.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -54,21 +69,10 @@ def _fail(exc: ApiconformError) -> NoReturn:
 
 
 @cli.command()
-@click.option(
-    "--spec",
-    "specs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Spec file (repeatable); default: every spec under specs/.",
-)
+@SPEC_OPTION
 @click.option("--base-url", help="Run against this URL instead of the embedded sandbox.")
 @click.option("--target", help="A named target from apiconform.toml.")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    help="Config file; default: the nearest apiconform.toml.",
-)
+@CONFIG_OPTION
 @click.option("--token", help="Bearer token; better set through APICONFORM_TOKEN (or the target's token-env).")
 @click.option(
     "--param",
@@ -137,19 +141,8 @@ def _progress(out: Output) -> Callable[[ProgressEvent], None]:
 
 
 @cli.command()
-@click.option(
-    "--spec",
-    "specs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Spec file (repeatable); default: every spec.",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    help="Config file; default: the nearest apiconform.toml.",
-)
+@SPEC_OPTION
+@CONFIG_OPTION
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True)
 @click.option(
     "--token",
