@@ -10,7 +10,9 @@ from typing import Any, NoReturn
 import click
 
 from apiconform.cli import resolve
+from apiconform.cli.options import CONFIG_OPTION, SPEC_OPTION
 from apiconform.cli.output import Output
+from apiconform.cli.specs import specs
 from apiconform.core.errors import ApiconformError, UsageError
 from apiconform.core.vocabulary import ExitCode
 from apiconform.report import ConsoleSummary, write_reports
@@ -24,22 +26,6 @@ __all__ = ["main"]
 FAULT_CHOICE = click.Choice([fault.value for fault in Fault])
 SERVE_DEFAULT_TOKEN = "sandbox-demo-token"
 SHOWN_IDS = 5
-
-
-# Options both commands take, declared once so their help and types cannot drift apart.
-SPEC_OPTION = click.option(
-    "--spec",
-    "specs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Spec file (repeatable); default: every spec under specs/.",
-)
-CONFIG_OPTION = click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    help="Config file; default: the nearest apiconform.toml.",
-)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -189,3 +175,6 @@ def serve(
             f"  try: curl -H 'Authorization: Bearer {token}' {sandbox.base_url('ap-invoice')}/v1/invoice/{example}"
         )
     sandbox.serve_forever()
+
+
+cli.add_command(specs)

@@ -6,14 +6,16 @@ then defaults.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from apiconform.config.loader import discover, from_path
-from apiconform.config.models import DEFAULT_TOKEN_ENV, ConfigFile, TargetConfig
+from apiconform.config.models import DEFAULT_TOKEN_ENV, AuthConfig, ConfigFile, TargetConfig
 from apiconform.core.errors import UsageError
+from apiconform.runner.credentials import BasicCredentials, ClientCredentials, TokenSource
 from apiconform.runner.settings import DEFAULT_MAX_EXAMPLES, DEFAULT_SEED, ApiTarget, RunSettings
 from apiconform.sandbox import Sandbox
 from apiconform.specs.document import SpecDocument, discover_specs, load_spec
@@ -91,24 +93,37 @@ def settings_for_target(
 ) -> RunSettings:
     cli_params = parse_params(request.params)
     apis = []
-    secrets = []
+    secrets: list[str] = []
+    sources: dict[ClientCredentials, TokenSource] = {}
     for spec in specs:
         api_config = target.apis.get(spec.name)
         base_url = (api_config.base_url if api_config else None) or request.base_url or target.base_url
         if base_url is None:
             raise UsageError(f"target {target.name!r} gives no base URL for spec {spec.name!r}")
+        auth = (api_config.auth if api_config else None) or target.auth
         token_env = (api_config.token_env if api_config else None) or target.token_env
-        token = request.token or os.environ.get(token_env) or None
-        if token:
-            secrets.append(token)
         params = {name: [str(value)] for name, value in target.params.items()} | cli_params
         operation_params = {
             label: {name: [str(value)] for name, value in values.items()}
             for label, values in target.operation_params.items()
         }
-        apis.append(
-            ApiTarget(spec=spec, base_url=base_url, token=token, params=params, operation_params=operation_params)
-        )
+        api = ApiTarget(spec=spec, base_url=base_url, params=params, operation_params=operation_params)
+        if auth is not None and auth.kind == "client-credentials":
+            credentials = _client_credentials(auth, target.name)
+            secrets.append(credentials.client_secret)
+            source = sources.setdefault(credentials, TokenSource(credentials, verify=target.tls_verify))
+            api = dataclasses.replace(api, token_source=source)
+        elif auth is not None and auth.kind == "basic":
+            basic = BasicCredentials(
+                username=_env(auth.username_env, target.name), password=_env(auth.password_env, target.name)
+            )
+            secrets.append(basic.password)
+            api = dataclasses.replace(api, basic=basic)
+        else:
+            token = request.token or os.environ.get(auth.token_env if auth else token_env) or None
+            secrets += [token] if token else []
+            api = dataclasses.replace(api, token=token)
+        apis.append(api)
     return _settings(
         request,
         config,
@@ -119,6 +134,23 @@ def settings_for_target(
         tls_verify=target.tls_verify,
         token_env=target.token_env,
     )
+
+
+def _client_credentials(auth: AuthConfig, target: str) -> ClientCredentials:
+    assert auth.token_url is not None  # noqa: S101 - the config loader requires token-url for this kind
+    return ClientCredentials(
+        token_url=auth.token_url,
+        client_id=_env(auth.client_id_env, target),
+        client_secret=_env(auth.client_secret_env, target),
+        scope=auth.scope,
+    )
+
+
+def _env(name: str, target: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise UsageError(f"target {target!r} needs the environment variable {name}, which is not set")
+    return value
 
 
 def settings_for_sandbox(request: RunRequest, config: ConfigFile, sandbox: Sandbox) -> RunSettings:

@@ -17,7 +17,7 @@ from typing import Any
 
 import jsonschema
 
-from apiconform.config.models import DEFAULT_TOKEN_ENV, ApiConfig, ConfigFile, TargetConfig
+from apiconform.config.models import DEFAULT_TOKEN_ENV, ApiConfig, AuthConfig, ConfigFile, TargetConfig
 from apiconform.core.errors import ConfigError
 
 __all__ = ["CONFIG_FILENAME", "discover", "from_dict", "from_path", "from_str"]
@@ -62,7 +62,7 @@ def from_dict(data: dict[str, Any], *, path: Path | None = None) -> ConfigFile:
     errors = sorted(_validator().iter_errors(data), key=lambda error: list(error.path))
     if errors:
         raise ConfigError(where, _describe(errors[0]))
-    targets = {name: _target(name, raw) for name, raw in data.get("targets", {}).items()}
+    targets = {name: _target(name, raw, where) for name, raw in data.get("targets", {}).items()}
     config = ConfigFile(
         path=path,
         spec_dir=data.get("spec-dir"),
@@ -77,7 +77,7 @@ def from_dict(data: dict[str, Any], *, path: Path | None = None) -> ConfigFile:
     return config
 
 
-def _target(name: str, raw: dict[str, Any]) -> TargetConfig:
+def _target(name: str, raw: dict[str, Any], path: Path) -> TargetConfig:
     return TargetConfig(
         name=name,
         base_url=raw.get("base-url"),
@@ -88,9 +88,33 @@ def _target(name: str, raw: dict[str, Any]) -> TargetConfig:
         params=dict(raw.get("params", {})),
         operation_params={label: dict(entry.get("params", {})) for label, entry in raw.get("operations", {}).items()},
         apis={
-            api: ApiConfig(base_url=entry.get("base-url"), token_env=entry.get("token-env"))
+            api: ApiConfig(
+                base_url=entry.get("base-url"),
+                token_env=entry.get("token-env"),
+                auth=_auth(entry.get("auth"), path, ("targets", name, "apis", api, "auth")),
+            )
             for api, entry in raw.get("apis", {}).items()
         },
+        auth=_auth(raw.get("auth"), path, ("targets", name, "auth")),
+    )
+
+
+def _auth(raw: dict[str, Any] | None, path: Path, where: tuple[str, ...]) -> AuthConfig | None:
+    if raw is None:
+        return None
+    kind = raw["type"]
+    if kind == "client-credentials" and "token-url" not in raw:
+        raise ConfigError(path, f"{_key(where)}: client-credentials needs token-url")
+    defaults = AuthConfig()
+    return AuthConfig(
+        kind=kind,
+        token_env=raw.get("token-env", defaults.token_env),
+        token_url=raw.get("token-url"),
+        client_id_env=raw.get("client-id-env", defaults.client_id_env),
+        client_secret_env=raw.get("client-secret-env", defaults.client_secret_env),
+        scope=raw.get("scope"),
+        username_env=raw.get("username-env", defaults.username_env),
+        password_env=raw.get("password-env", defaults.password_env),
     )
 
 

@@ -4,13 +4,42 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from apiconform.core.errors import ConfigError
 
-__all__ = ["ApiConfig", "ConfigFile", "TargetConfig"]
+__all__ = ["ApiConfig", "AuthConfig", "ConfigFile", "TargetConfig"]
 
 DEFAULT_TOKEN_ENV = "APICONFORM_TOKEN"
+DEFAULT_CLIENT_ID_ENV = "APICONFORM_CLIENT_ID"
+DEFAULT_CLIENT_SECRET_ENV = "APICONFORM_CLIENT_SECRET"
+DEFAULT_USERNAME_ENV = "APICONFORM_USERNAME"
+DEFAULT_PASSWORD_ENV = "APICONFORM_PASSWORD"
 ParamValue = str | int | float | bool
+AuthKind = Literal["bearer", "client-credentials", "basic"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthConfig:
+    """How to authenticate; secrets are always named by environment variable, never written in the file.
+
+    Usage::
+
+        [targets.amili-staging.auth]
+        type = "client-credentials"
+        token-url = "https://auth.staging.amili.no/token"
+        client-id-env = "AMILI_CLIENT_ID"
+        client-secret-env = "AMILI_CLIENT_SECRET"
+    """
+
+    kind: AuthKind = "bearer"
+    token_env: str = DEFAULT_TOKEN_ENV
+    token_url: str | None = None
+    client_id_env: str = DEFAULT_CLIENT_ID_ENV
+    client_secret_env: str = DEFAULT_CLIENT_SECRET_ENV
+    scope: str | None = None
+    username_env: str = DEFAULT_USERNAME_ENV
+    password_env: str = DEFAULT_PASSWORD_ENV
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -19,6 +48,7 @@ class ApiConfig:
 
     base_url: str | None = None
     token_env: str | None = None
+    auth: AuthConfig | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,6 +72,7 @@ class TargetConfig:
     params: dict[str, ParamValue] = field(default_factory=dict)
     operation_params: dict[str, dict[str, ParamValue]] = field(default_factory=dict)
     apis: dict[str, ApiConfig] = field(default_factory=dict)
+    auth: AuthConfig | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

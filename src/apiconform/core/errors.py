@@ -6,6 +6,7 @@ contract (a finding in the report, exit 1).
 
     ApiconformError                 bad input to apiconform itself; one line, no traceback
     ├── UsageError                  command-line flags that do not fit together (exit 2)
+    ├── CredentialsError            a token endpoint refused the configured client credentials (exit 2)
     ├── ConfigError                 a config file that cannot be read or fails its schema (exit 2)
     ├── SpecError                   a spec that is not OpenAPI, or has a broken $ref (exit 2)
     ├── ReportError                 a report directory that cannot be written (exit 2)
@@ -32,6 +33,7 @@ __all__ = [
     "ApiconformError",
     "ConfigError",
     "ContractFailure",
+    "CredentialsError",
     "ReportError",
     "SpecError",
     "TargetUnreachable",
@@ -47,6 +49,10 @@ class ApiconformError(Exception):
 
 class UsageError(ApiconformError, ValueError):
     """Command-line input that cannot be acted on."""
+
+
+class CredentialsError(ApiconformError, PermissionError):
+    """The configured credentials were refused: a config problem, not a contract violation."""
 
 
 class _FileError(ApiconformError):

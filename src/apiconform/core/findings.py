@@ -7,7 +7,7 @@ from typing import Any
 
 from apiconform.core.vocabulary import CheckClass, Evidence, Severity
 
-__all__ = ["Finding", "ResponseSnapshot"]
+__all__ = ["Acceptance", "Finding", "ResponseSnapshot"]
 
 # Enough of a body to see what went wrong without turning a report into a dump of the target's data.
 MAX_BODY_CHARS = 2000
@@ -37,6 +37,17 @@ class ResponseSnapshot:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Acceptance:
+    """A baseline entry that accepts a finding: a known deviation, with its reason, until its expiry date."""
+
+    reason: str
+    expires: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"reason": self.reason, "expires": self.expires}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
     """A contract violation seen in one response, judged against the spec's evidence for that contract."""
 
@@ -55,10 +66,16 @@ class Finding:
     curl: str = ""
     response: ResponseSnapshot | None = None
     occurrences: int = field(default=1, compare=False)
+    accepted: Acceptance | None = None
 
     @property
     def severity(self) -> Severity:
         return Severity.for_evidence(self.evidence)
+
+    @property
+    def gating(self) -> bool:
+        """A failure on documented contract that no baseline entry accepts: it fails the run."""
+        return self.severity is Severity.FAILURE and self.accepted is None
 
     @property
     def identity(self) -> tuple[str, str, CheckClass, str, str, str]:
@@ -87,4 +104,4 @@ class Finding:
             "curl": self.curl,
             "response": None if self.response is None else self.response.to_dict(),
             "occurrences": self.occurrences,
-        }
+        } | ({} if self.accepted is None else {"accepted": self.accepted.to_dict()})

@@ -30,12 +30,19 @@ class Redactor:
         secret_headers: Iterable[str] = (),
         token_env: str = "APICONFORM_TOKEN",
     ) -> None:
-        values = {secret for secret in secrets if len(secret) >= MIN_SECRET_LENGTH}
-        # A Basic credential travels base64-encoded; catch that spelling of each secret too.
-        values |= {base64.b64encode(secret.encode()).decode() for secret in list(values)}
-        self._secrets = sorted(values, key=len, reverse=True)
+        self._secrets: list[str] = []
+        for secret in secrets:
+            self.add(secret)
         self._secret_headers = ALWAYS_SECRET_HEADERS | {name.lower() for name in secret_headers}
         self.token_env = token_env
+
+    def add(self, secret: str) -> None:
+        """Tokens fetched during a run are secrets too; they join the list as soon as they exist."""
+        if len(secret) < MIN_SECRET_LENGTH or secret in self._secrets:
+            return
+        # A Basic credential travels base64-encoded; catch that spelling of each secret too.
+        encoded = base64.b64encode(secret.encode()).decode()
+        self._secrets = sorted({*self._secrets, secret, encoded}, key=len, reverse=True)
 
     def text(self, value: str) -> str:
         for secret in self._secrets:

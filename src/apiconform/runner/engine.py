@@ -7,17 +7,21 @@ stream into findings, judged by the evidence of the contract each rests on.
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 import httpx
 import schemathesis
+from schemathesis import AuthContext, BaseSchema
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 from schemathesis.engine.recorder import ScenarioRecorder
+from schemathesis.generation.case import Case
 
 from apiconform.checks.classify import classes_exercised, classify_failure
 from apiconform.core.errors import UsageError
@@ -25,6 +29,7 @@ from apiconform.core.findings import Finding, ResponseSnapshot
 from apiconform.core.redaction import Redactor
 from apiconform.core.results import OperationResult, RunResult, SpecInfo, TargetInfo
 from apiconform.core.vocabulary import CheckClass
+from apiconform.runner.credentials import TokenSource
 from apiconform.runner.probe import probe
 from apiconform.runner.scenarios import unknown_resource
 from apiconform.runner.settings import ApiTarget, RunSettings
@@ -92,6 +97,8 @@ def _run_api(
         return
     config = SchemathesisConfig.from_dict(settings.schemathesis_config(api))
     schema = schemathesis.openapi.from_dict(api.prepared_document(selected), config=config)
+    if api.token_source is not None:
+        _use_token_source(schema, api.token_source, redactor)
     seen: dict[FindingKey, int] = {}
     for event in from_schema(schema).execute():
         _consume(event, api.spec, outcomes, result, seen, redactor, on_progress)
@@ -104,6 +111,29 @@ def _run_api(
             result.request_count += scenario.requests
             for finding in scenario.findings:
                 _add(result, seen, finding)
+
+
+def _use_token_source(schema: BaseSchema, source: TokenSource, redactor: Redactor) -> None:
+    """Schemathesis caches the token for its lifetime and, on a 401, invalidates and asks again.
+
+    Its cache is the one that decides when to ask, so every call after the first fetches anew:
+    the first reuses the token the run already fetched (once per run), later ones follow expiry or a 401.
+    """
+    redactor.add(source.token())
+    served = threading.Event()
+
+    class ClientCredentialsAuth:
+        def get(self, _: Case[Any], __: AuthContext) -> str:
+            token = source.token(fresh=served.is_set())
+            served.set()
+            redactor.add(token)
+            return token
+
+        def set(self, case: Case[Any], data: str, _: AuthContext) -> None:
+            case.headers["Authorization"] = f"Bearer {data}"
+
+    refresh = max(1, int(source.seconds_left))
+    schema.auth(refresh_interval=refresh, retry_on=[httpx.codes.UNAUTHORIZED])(ClientCredentialsAuth)
 
 
 def _outcomes(api: ApiTarget, settings: RunSettings) -> dict[str, OperationResult]:

@@ -47,8 +47,10 @@ def unknown_resource(api: ApiTarget, operation: Operation, client: httpx.Client,
     values[str(resource["name"])] = _unknown_value(resolve_ref(document, resource.get("schema", {})))
     url = api.base_url.rstrip("/") + operation.path.format_map(values)
     headers = {"Accept": "application/json"}
-    if api.token:
-        headers["Authorization"] = f"Bearer {api.token}"
+    token = api.bearer_token()
+    if token:
+        redactor.add(token)
+        headers["Authorization"] = f"Bearer {token}"
     response = client.request(operation.method.upper(), url, headers=headers)
     outcome.requests = 1
     outcome.checks_run |= {CheckClass.SERVER_ERROR, CheckClass.ERROR_CODE, CheckClass.STATUS_CODE}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apiconform.checks import REPLACED_CHECKS
+from apiconform.runner.credentials import BasicCredentials, TokenSource
 from apiconform.specs.document import SpecDocument
 
 __all__ = ["DEFAULT_MAX_EXAMPLES", "DEFAULT_SEED", "ApiTarget", "RunSettings"]
@@ -34,6 +35,14 @@ class ApiTarget:
     operation_params: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     # Operation ids the target implements; None means all of them (any real target).
     served: frozenset[str] | None = None
+    basic: BasicCredentials | None = None
+    token_source: TokenSource | None = None
+
+    def bearer_token(self) -> str | None:
+        """The token to send now: the static one, or the client-credentials token (fetched once, cached)."""
+        if self.token_source is not None:
+            return self.token_source.token()
+        return self.token
 
     def known_values(self, label: str, name: str) -> list[str]:
         return self.operation_params.get(label, {}).get(name) or self.params.get(name, [])
@@ -90,11 +99,13 @@ class RunSettings:
             "checks": {name: {"enabled": False} for name in REPLACED_CHECKS},
         }
         schemes = api.spec.raw.get("components", {}).get("securitySchemes", {})
-        bearer = {
-            name: {"bearer": api.token}
-            for name, scheme in schemes.items()
-            if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer"
-        }
-        if api.token and bearer:
-            config["auth"] = {"openapi": bearer}
+        openapi: dict[str, dict[str, str]] = {}
+        for name, scheme in schemes.items():
+            kind = (scheme.get("type"), str(scheme.get("scheme", "")).lower())
+            if kind == ("http", "bearer") and api.token and api.token_source is None:
+                openapi[name] = {"bearer": api.token}
+            elif kind == ("http", "basic") and api.basic is not None:
+                openapi[name] = {"username": api.basic.username, "password": api.basic.password}
+        if openapi:
+            config["auth"] = {"openapi": openapi}
         return config
