@@ -16,7 +16,12 @@ def _specs(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CI": "true", "NO_COLOR": "1"}
     return subprocess.run(
         [sys.executable, "-m", "apiconform", "specs", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -51,3 +56,15 @@ class TestSpecsCommand:
         assert completed.returncode == 1
         assert "amili/arm > Ghosts > Haunt one customer" in completed.stdout
         assert "documentation-tree entries without an operation: 1" in completed.stdout
+
+
+class TestReadmeCounts:
+    def test_readme_table_matches_the_command(self) -> None:
+        """The counts by evidence level in the README are the ones `apiconform specs` computes today."""
+        data = json.loads(_specs("--format", "json").stdout)
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        levels = ("DOC", "EXAMPLE", "INFERRED")
+        for api in data["apis"]:
+            operations = " / ".join(str(api["operations_by_evidence"][level]) for level in levels)
+            constraints = " / ".join(str(api["constraints_by_evidence"][level]) for level in levels)
+            assert f"| {api['api']} | {operations} | {constraints} |" in readme, api["api"]

@@ -25,8 +25,8 @@ from tests.fixtures.servers import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID = "apiconform-test-client"
-CLIENT_SECRET = "client-secret-canary-5521"  # noqa: S105 - a canary the tests look for in every output
-STALE_TOKEN = "stale-token-canary-0042"  # noqa: S105 - a canary, rejected by the sandbox
+CLIENT_SECRET = "client-secret-canary-5521"
+STALE_TOKEN = "stale-token-canary-0042"
 
 
 @dataclass
@@ -115,11 +115,27 @@ client-secret-env = "TEST_CLIENT_SECRET"
             env = {**os.environ, "CI": "true", "TEST_CLIENT_ID": CLIENT_ID, "TEST_CLIENT_SECRET": CLIENT_SECRET}
             completed = subprocess.run(
                 [
-                    sys.executable, "-m", "apiconform", "run", "--config", str(config), "--target", "staging",
-                    "--spec", "specs/ap-invoice/openapi.yaml", "--max-examples", "5",
-                    "--report-dir", str(tmp_path / "reports"),
+                    sys.executable,
+                    "-m",
+                    "apiconform",
+                    "run",
+                    "--config",
+                    str(config),
+                    "--target",
+                    "staging",
+                    "--spec",
+                    "specs/ap-invoice/openapi.yaml",
+                    "--max-examples",
+                    "5",
+                    "--report-dir",
+                    str(tmp_path / "reports"),
                 ],
-                cwd=ROOT, env=env, capture_output=True, text=True, timeout=180, check=False,
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=180,
+                check=False,
             )
         output = completed.stdout + completed.stderr
         assert completed.returncode == 0, output
@@ -138,9 +154,26 @@ client-secret-env = "TEST_CLIENT_SECRET"
         )
         env = {key: value for key, value in os.environ.items() if not key.startswith("APICONFORM_")}
         completed = subprocess.run(
-            [sys.executable, "-m", "apiconform", "run", "--config", str(config), "--target", "t",
-             "--spec", "specs/ap-invoice/openapi.yaml", "--report-dir", str(tmp_path / "r")],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+            [
+                sys.executable,
+                "-m",
+                "apiconform",
+                "run",
+                "--config",
+                str(config),
+                "--target",
+                "t",
+                "--spec",
+                "specs/ap-invoice/openapi.yaml",
+                "--report-dir",
+                str(tmp_path / "r"),
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
         assert completed.returncode == 2
         assert completed.stderr.strip().splitlines() == [

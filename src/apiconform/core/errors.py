@@ -10,6 +10,7 @@ contract (a finding in the report, exit 1).
     ├── ConfigError                 a config file that cannot be read or fails its schema (exit 2)
     ├── SpecError                   a spec that is not OpenAPI, or has a broken $ref (exit 2)
     ├── ReportError                 a report directory that cannot be written (exit 2)
+    ├── ReportInputError            a report.json, baseline or history database that cannot be read (exit 2)
     └── TargetUnreachable           nothing answers at the target's base URL (exit 3)
 
     ContractFailure(AssertionError) a gating finding raised inside a pytest run
@@ -35,6 +36,7 @@ __all__ = [
     "ContractFailure",
     "CredentialsError",
     "ReportError",
+    "ReportInputError",
     "SpecError",
     "TargetUnreachable",
     "UsageError",
@@ -74,6 +76,10 @@ class SpecError(_FileError, ValueError):
 
 class ReportError(_FileError, OSError):
     """A report directory or file that cannot be written."""
+
+
+class ReportInputError(_FileError, ValueError):
+    """A file a report command reads (a previous report.json, a baseline, a history database) that is unusable."""
 
 
 class TargetUnreachable(ApiconformError, ConnectionError):

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apiconform.core.findings import Finding
+from apiconform.core.regression import BaselineOutcome, Comparison, HistoryTrend
 from apiconform.core.vocabulary import CheckClass, Evidence, ExitCode, Severity
 
-__all__ = ["CellStatus", "OperationResult", "RunResult", "SpecInfo", "TargetInfo"]
+__all__ = ["CellStatus", "OperationResult", "RunResult", "SpecInfo", "TargetInfo", "cells_pass_rate"]
 
 REPORT_FORMAT_VERSION = "1"
 
@@ -21,7 +22,10 @@ class CellStatus:
     PASS = "pass"
     FAIL = "fail"
     WARNING = "warning"
+    ACCEPTED = "accepted"
     NOT_COVERED = "not_covered"
+
+    ALL = (PASS, FAIL, WARNING, ACCEPTED, NOT_COVERED)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,14 +96,25 @@ class RunResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     stop_reason: str = "completed"
+    baseline: BaselineOutcome | None = None
+    comparison: Comparison | None = None
+    history: HistoryTrend | None = None
 
     @property
     def failures(self) -> list[Finding]:
-        return [finding for finding in self.findings if finding.severity is Severity.FAILURE]
+        """Findings that fail the gate: on documented contract, and not accepted by the baseline."""
+        return [finding for finding in self.findings if finding.gating]
 
     @property
     def warnings(self) -> list[Finding]:
-        return [finding for finding in self.findings if finding.severity is Severity.WARNING]
+        return [
+            finding for finding in self.findings if finding.severity is Severity.WARNING and finding.accepted is None
+        ]
+
+    @property
+    def accepted(self) -> list[Finding]:
+        """Findings a baseline entry accepts: shown, never gating."""
+        return [finding for finding in self.findings if finding.accepted is not None]
 
     @property
     def exit_code(self) -> ExitCode:
@@ -110,19 +125,30 @@ class RunResult:
         return "conformant" if self.exit_code is ExitCode.CONFORMANT else "violations"
 
     def cell(self, operation: OperationResult, check: CheckClass) -> str:
-        """The matrix cell: the worst finding wins; a check never run is not covered."""
-        severities = {
-            finding.severity
+        """The matrix cell: the worst finding wins, an accepted failure above a warning; never run is not covered."""
+        findings = [
+            finding
             for finding in self.findings
             if finding.api == operation.api and finding.operation == operation.operation and finding.check is check
-        }
-        if Severity.FAILURE in severities:
+        ]
+        if any(finding.gating for finding in findings):
             return CellStatus.FAIL
-        if Severity.WARNING in severities:
+        if any(finding.accepted is not None for finding in findings):
+            return CellStatus.ACCEPTED
+        if findings:
             return CellStatus.WARNING
         if check in operation.checks_run:
             return CellStatus.PASS
         return CellStatus.NOT_COVERED
+
+    def cell_counts(self) -> dict[str, int]:
+        counts = Counter(self.cell(operation, check) for operation in self.operations for check in CheckClass)
+        return {status: counts.get(status, 0) for status in CellStatus.ALL}
+
+    @property
+    def pass_rate(self) -> float | None:
+        """Share of exercised operation × check cells that did not fail the gate; None when nothing was exercised."""
+        return cells_pass_rate(self.cell_counts())
 
     def to_dict(self) -> dict[str, Any]:
         by_check = Counter(finding.check.value for finding in self.failures)
@@ -147,6 +173,9 @@ class RunResult:
                 "failures": len(self.failures),
                 "warnings": len(self.warnings),
                 "failures_by_check": dict(sorted(by_check.items())),
+                "accepted": len(self.accepted),
+                "cells": self.cell_counts(),
+                "pass_rate": self.pass_rate,
             },
             "operations": [operation.to_dict() for operation in self.operations],
             "matrix": [
@@ -159,4 +188,22 @@ class RunResult:
             ],
             "findings": [finding.to_dict() for finding in self.findings],
             "errors": list(self.errors),
-        }
+        } | self._optional_sections()
+
+    def _optional_sections(self) -> dict[str, Any]:
+        sections: dict[str, Any] = {}
+        if self.baseline is not None:
+            sections["baseline"] = self.baseline.to_dict()
+        if self.comparison is not None:
+            sections["comparison"] = self.comparison.to_dict()
+        if self.history is not None:
+            sections["history"] = self.history.to_dict()
+        return sections
+
+
+def cells_pass_rate(cells: dict[str, int]) -> float | None:
+    """Passing share of exercised cells, rounded to 4 places; the one definition report.json and history share."""
+    exercised = sum(count for status, count in cells.items() if status != CellStatus.NOT_COVERED)
+    if not exercised:
+        return None
+    return round((exercised - cells.get(CellStatus.FAIL, 0)) / exercised, 4)
