@@ -7,7 +7,6 @@ field the server omitted cannot be hidden by a default filled in while parsing.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -18,8 +17,9 @@ from referencing.jsonschema import DRAFT202012
 from schemathesis.core.failures import FailureGroup
 
 from apiconform.checks.violations import ContractViolation
-from apiconform.core.vocabulary import CheckClass, Evidence
-from apiconform.specs.evidence import evidence_of, resolve_ref, schema_node_evidence
+from apiconform.core.vocabulary import CheckClass
+from apiconform.specs.evidence import schema_node_evidence
+from apiconform.specs.responses import ResponseContract, is_json, json_pointer_escape, response_contract
 
 if TYPE_CHECKING:
     from schemathesis import CheckContext, Response
@@ -39,14 +39,6 @@ CLASS_BY_KEYWORD = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class _ResponseContract:
-    pointer: str
-    schema: dict[str, Any]
-    evidence: Evidence
-    doc: str
-
-
 class _SpecIndex:
     """Validators per response schema of one document, built once and reused for every response."""
 
@@ -56,26 +48,10 @@ class _SpecIndex:
         self._registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
         self._validators: dict[str, jsonschema.Draft202012Validator] = {}
 
-    def contract(self, path: str, method: str, status: int) -> _ResponseContract | None:
-        operation = self.document.get("paths", {}).get(path, {}).get(method.lower())
-        if not isinstance(operation, dict):
-            return None
-        responses = operation.get("responses", {})
-        key = next((key for key in (str(status), f"{str(status)[0]}XX", "default") if key in responses), None)
-        if key is None:
-            return None
-        response = resolve_ref(self.document, responses[key])
-        content = response.get("content", {})
-        media = next((media for media in content if _is_json(media)), None)
-        if media is None or "schema" not in content[media]:
-            return None
-        evidence = Evidence.weakest(evidence_of(operation), evidence_of(response, default=evidence_of(operation)))
-        doc = str(response.get("x-doc", operation.get("x-doc", "")))
-        pointer = "/" + "/".join(_escape(part) for part in ("paths", path, method.lower(), "responses", key))
-        pointer += "/content/" + _escape(media) + "/schema"
-        return _ResponseContract(pointer=pointer, schema=content[media]["schema"], evidence=evidence, doc=doc)
+    def contract(self, path: str, method: str, status: int) -> ResponseContract | None:
+        return response_contract(self.document, path, method, status)
 
-    def validator(self, contract: _ResponseContract) -> jsonschema.Draft202012Validator:
+    def validator(self, contract: ResponseContract) -> jsonschema.Draft202012Validator:
         if contract.pointer not in self._validators:
             ref = f"{SPEC_URI}#{quote(contract.pointer, safe='/~')}"
             self._validators[contract.pointer] = jsonschema.Draft202012Validator(
@@ -104,7 +80,7 @@ def body_violations(
     index = _index(document)
     contract = index.contract(path, method, status)
     label = f"{method.upper()} {path}"
-    if contract is None or not _is_json(content_type or "application/json"):
+    if contract is None or not is_json(content_type or "application/json"):
         return []
     try:
         instance = json.loads(body)
@@ -145,7 +121,7 @@ def response_body_conformance(ctx: CheckContext, response: Response, case: Case[
 
 def _violation(
     document: dict[str, Any],
-    contract: _ResponseContract,
+    contract: ResponseContract,
     label: str,
     status: int,
     error: jsonschema.ValidationError,
@@ -153,11 +129,11 @@ def _violation(
     path = list(error.absolute_path)
     evidence, doc = schema_node_evidence(document, contract.schema, path, inherited=contract.evidence, doc=contract.doc)
     check_class = CLASS_BY_KEYWORD.get(str(error.validator), CheckClass.SCHEMA)
-    pointer = "".join(f"/{_escape(str(part))}" for part in path)
+    pointer = "".join(f"/{json_pointer_escape(str(part))}" for part in path)
     expected, actual = _expected_actual(error)
     if error.validator == "required":
         missing = _missing_property(error)
-        pointer = f"{pointer}/{_escape(missing)}"
+        pointer = f"{pointer}/{json_pointer_escape(missing)}"
         expected, actual = f"property {missing!r} present", "missing"
     return ContractViolation(
         operation=label,
@@ -202,15 +178,6 @@ def _json_type(value: Any) -> str:
 
 def _short(text: str) -> str:
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
-
-
-def _escape(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1")
-
-
-def _is_json(media_type: str) -> bool:
-    essence = media_type.split(";", maxsplit=1)[0].strip().lower()
-    return essence == "application/json" or essence.endswith("+json")
 
 
 def _header(headers: dict[str, list[str]], name: str) -> str:

@@ -9,13 +9,13 @@ from typing import Any, NoReturn
 
 import click
 
-from apiconform.cli import resolve
+from apiconform.cli import reports, resolve
 from apiconform.cli.options import CONFIG_OPTION, SPEC_OPTION
 from apiconform.cli.output import Output
 from apiconform.cli.specs import specs
 from apiconform.core.errors import ApiconformError, UsageError
 from apiconform.core.vocabulary import ExitCode
-from apiconform.report import ConsoleSummary, write_reports
+from apiconform.report import ConsoleSummary
 from apiconform.report.writers import ensure_writable
 from apiconform.runner import ProgressEvent
 from apiconform.runner import run as run_suite
@@ -73,18 +73,54 @@ def _fail(exc: ApiconformError) -> NoReturn:
     "--max-examples", type=click.IntRange(min=1, max=10000), help="Generated examples per operation and phase."
 )
 @click.option(
-    "--report-dir", type=click.Path(path_type=Path), help="Where report.json and junit.xml go; default: reports/."
+    "--report-dir",
+    type=click.Path(path_type=Path),
+    help="Where the reports (json, junit, html, md) go; default: reports/.",
 )
+@click.option("--allow-writes", is_flag=True, help="Let the run send POST/PUT/PATCH/DELETE to a real target.")
+@click.option("--rate-limit", type=click.FloatRange(min=0, min_open=True), help="Requests per second, at most.")
+@click.option("--max-requests", type=click.IntRange(min=1), help="Request budget for the whole run.")
+@click.option("--max-time", type=click.FloatRange(min=0, min_open=True), help="Seconds; then stop, report incomplete.")
+@click.option("--request-timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds per request.")
+@click.option("--ca-bundle", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="CA bundle for TLS.")
 @click.option(
     "--fault", "faults", multiple=True, type=FAULT_CHOICE, help="Break the embedded sandbox on purpose (repeatable)."
 )
 @click.option(
     "--color/--no-color", default=None, help="Force colour on or off; default: colour at a terminal outside CI."
 )
-def run(config_path: Path | None, faults: tuple[str, ...], color: bool | None, **flags: Any) -> None:
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="TOML file of accepted deviations: matching findings are shown as accepted and do not fail the run.",
+)
+@click.option(
+    "--compare-to",
+    type=click.Path(path_type=Path),
+    help="A previous report.json (or its directory): list new, fixed and persisting failures, and drift.",
+)
+@click.option(
+    "--history",
+    "history_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar=reports.HISTORY_ENV,
+    help="History database to record the run in; default: <report dir>/history.sqlite (or $APICONFORM_HISTORY).",
+)
+@click.option("--no-history", is_flag=True, help="Do not record this run in the history database.")
+def run(
+    config_path: Path | None,
+    faults: tuple[str, ...],
+    color: bool | None,
+    baseline: Path | None,
+    compare_to: Path | None,
+    history_path: Path | None,
+    no_history: bool,
+    **flags: Any,
+) -> None:
     """Run the conformance suite and write reports; exit 0 only when the target conforms.
 
-    Exit codes: 0 conformant, 1 contract violations, 2 usage/config/spec error, 3 target unreachable.
+    Exit codes: 0 conformant, 1 contract violations (accepted baseline entries excepted), 2 usage/config/spec
+    error, 3 target unreachable.
     """
     out = Output(color=color)
     try:
@@ -95,6 +131,12 @@ def run(config_path: Path | None, faults: tuple[str, ...], color: bool | None, *
             raise UsageError("--fault breaks the embedded sandbox; it cannot be combined with --base-url or --target")
         directory = resolve.report_dir(request, config)
         ensure_writable(directory)
+        reporting = reports.RunReporting(
+            reports.RunReportOptions(
+                baseline=baseline, compare_to=compare_to, history=history_path, record_history=not no_history
+            ),
+            directory,
+        )
         specs = resolve.load_specs(config, request.specs, target.specs if target is not None else ())
         progress = _progress(out)
         if target is None:
@@ -110,7 +152,7 @@ def run(config_path: Path | None, faults: tuple[str, ...], color: bool | None, *
                 f"apiconform: target {target.name} ({', '.join(dict.fromkeys(api.base_url for api in settings.apis))})"
             )
             result = run_suite(settings, on_progress=progress)
-        paths = write_reports(result, directory)
+        paths = reporting.finish(result)
     except ApiconformError as exc:
         _fail(exc)
     for line in ConsoleSummary(out.style).lines(result, paths):
@@ -178,3 +220,5 @@ def serve(
 
 
 cli.add_command(specs)
+cli.add_command(reports.diff)
+cli.add_command(reports.history)

@@ -16,7 +16,14 @@ from apiconform.config.loader import discover, from_path
 from apiconform.config.models import DEFAULT_TOKEN_ENV, AuthConfig, ConfigFile, TargetConfig
 from apiconform.core.errors import UsageError
 from apiconform.runner.credentials import BasicCredentials, ClientCredentials, TokenSource
-from apiconform.runner.settings import DEFAULT_MAX_EXAMPLES, DEFAULT_SEED, ApiTarget, RunSettings
+from apiconform.runner.limits import RunLimits
+from apiconform.runner.settings import (
+    DEFAULT_MAX_EXAMPLES,
+    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_SEED,
+    ApiTarget,
+    RunSettings,
+)
 from apiconform.sandbox import Sandbox
 from apiconform.specs.document import SpecDocument, discover_specs, load_spec
 
@@ -39,6 +46,12 @@ class RunRequest:
     seed: int | None = None
     max_examples: int | None = None
     report_dir: Path | None = None
+    allow_writes: bool = False
+    rate_limit: float | None = None
+    max_requests: int | None = None
+    max_time: float | None = None
+    request_timeout: float | None = None
+    ca_bundle: Path | None = None
 
 
 def load_config(path: Path | None) -> ConfigFile:
@@ -95,6 +108,8 @@ def settings_for_target(
     apis = []
     secrets: list[str] = []
     sources: dict[ClientCredentials, TokenSource] = {}
+    ca_bundle = str(request.ca_bundle) if request.ca_bundle is not None else target.ca_bundle
+    verify: bool | str = ca_bundle if ca_bundle is not None else target.tls_verify
     for spec in specs:
         api_config = target.apis.get(spec.name)
         base_url = (api_config.base_url if api_config else None) or request.base_url or target.base_url
@@ -107,11 +122,18 @@ def settings_for_target(
             label: {name: [str(value)] for name, value in values.items()}
             for label, values in target.operation_params.items()
         }
-        api = ApiTarget(spec=spec, base_url=base_url, params=params, operation_params=operation_params)
+        api = ApiTarget(
+            spec=spec,
+            base_url=base_url,
+            params=params,
+            operation_params=operation_params,
+            allow_writes=request.allow_writes or target.allow_writes,
+            writable=target.writable_operations,
+        )
         if auth is not None and auth.kind == "client-credentials":
             credentials = _client_credentials(auth, target.name)
             secrets.append(credentials.client_secret)
-            source = sources.setdefault(credentials, TokenSource(credentials, verify=target.tls_verify))
+            source = sources.setdefault(credentials, TokenSource(credentials, verify=verify))
             api = dataclasses.replace(api, token_source=source)
         elif auth is not None and auth.kind == "basic":
             basic = BasicCredentials(
@@ -131,8 +153,9 @@ def settings_for_target(
         target_name=target.name,
         embedded=False,
         secrets=secrets,
-        tls_verify=target.tls_verify,
+        tls_verify=verify,
         token_env=target.token_env,
+        target=target,
     )
 
 
@@ -163,6 +186,7 @@ def settings_for_sandbox(request: RunRequest, config: ConfigFile, sandbox: Sandb
             params=cli_params,
             operation_params=sandbox.known_params(spec.name),
             served=frozenset(op.operation_id for op in spec.operations if sandbox.serves(spec.name, op.operation_id)),
+            allow_writes=True,
         )
         for spec in sandbox.specs
     ]
@@ -175,6 +199,7 @@ def settings_for_sandbox(request: RunRequest, config: ConfigFile, sandbox: Sandb
         secrets=[sandbox.token],
         tls_verify=True,
         token_env=DEFAULT_TOKEN_ENV,
+        target=None,
     )
 
 
@@ -186,9 +211,16 @@ def _settings(
     target_name: str,
     embedded: bool,
     secrets: list[str],
-    tls_verify: bool,
+    tls_verify: bool | str,
     token_env: str,
+    target: TargetConfig | None,
 ) -> RunSettings:
+    limits = RunLimits(
+        rate=request.rate_limit or (target.rate_limit if target else None),
+        max_requests=request.max_requests or (target.max_requests if target else None),
+        max_seconds=request.max_time or (target.max_time if target else None),
+    )
+    timeout = request.request_timeout or (target.request_timeout if target else None) or DEFAULT_REQUEST_TIMEOUT
     return RunSettings(
         apis=apis,
         target_name=target_name,
@@ -197,6 +229,8 @@ def _settings(
         seed=_first(request.seed, config.seed, DEFAULT_SEED),
         max_examples=_first(request.max_examples, config.max_examples, DEFAULT_MAX_EXAMPLES),
         tls_verify=tls_verify,
+        limits=limits,
+        request_timeout=timeout,
         secrets=tuple(secrets),
         token_env=token_env,
     )

@@ -83,7 +83,15 @@ def _target(name: str, raw: dict[str, Any], path: Path) -> TargetConfig:
         base_url=raw.get("base-url"),
         token_env=raw.get("token-env", DEFAULT_TOKEN_ENV),
         allow_writes=raw.get("allow-writes", False),
+        writable_operations=frozenset(
+            label for label, entry in raw.get("operations", {}).items() if entry.get("allow-writes", False)
+        ),
         tls_verify=raw.get("tls-verify", True),
+        ca_bundle=raw.get("ca-bundle"),
+        rate_limit=raw.get("rate-limit"),
+        max_requests=raw.get("max-requests"),
+        max_time=raw.get("max-time"),
+        request_timeout=raw.get("request-timeout"),
         specs=tuple(raw.get("specs", ())),
         params=dict(raw.get("params", {})),
         operation_params={label: dict(entry.get("params", {})) for label, entry in raw.get("operations", {}).items()},

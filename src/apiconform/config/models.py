@@ -67,7 +67,13 @@ class TargetConfig:
     base_url: str | None = None
     token_env: str = DEFAULT_TOKEN_ENV
     allow_writes: bool = False
+    writable_operations: frozenset[str] = frozenset()
     tls_verify: bool = True
+    ca_bundle: str | None = None
+    rate_limit: float | None = None
+    max_requests: int | None = None
+    max_time: float | None = None
+    request_timeout: float | None = None
     specs: tuple[str, ...] = ()
     params: dict[str, ParamValue] = field(default_factory=dict)
     operation_params: dict[str, dict[str, ParamValue]] = field(default_factory=dict)

@@ -99,6 +99,9 @@ class RunResult:
     baseline: BaselineOutcome | None = None
     comparison: Comparison | None = None
     history: HistoryTrend | None = None
+    # Observed enum values per field, and documentation coverage per spec; rendered as given.
+    enum_coverage: list[dict[str, Any]] = field(default_factory=list)
+    doc_coverage: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def failures(self) -> list[Finding]:
@@ -198,6 +201,10 @@ class RunResult:
             sections["comparison"] = self.comparison.to_dict()
         if self.history is not None:
             sections["history"] = self.history.to_dict()
+        if self.enum_coverage:
+            sections["enum_coverage"] = self.enum_coverage
+        if self.doc_coverage:
+            sections["doc_coverage"] = self.doc_coverage
         return sections
 
 

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from apiconform.core.findings import Finding
+from apiconform.core.regression import BaselineStatus, Comparison, HistoryTrend
 from apiconform.core.results import RunResult
 
-__all__ = ["ConsoleSummary"]
+__all__ = ["ConsoleSummary", "comparison_lines"]
 
 MAX_LISTED = 20
 Style = Callable[[str, str], str]
@@ -33,7 +34,9 @@ class ConsoleSummary:
             out += self._finding("FAIL", "red", finding)
         for finding in warnings[:MAX_LISTED]:
             out += self._finding("WARN", "yellow", finding)
-        hidden = max(0, len(failures) - MAX_LISTED) + max(0, len(warnings) - MAX_LISTED)
+        for finding in result.accepted[:MAX_LISTED]:
+            out += self._finding("ACCEPTED", "cyan", finding)
+        hidden = sum(max(0, len(group) - MAX_LISTED) for group in (failures, warnings, result.accepted))
         if hidden:
             out.append(f"… and {hidden} more in report.json")
         for error in result.errors:
@@ -45,18 +48,48 @@ class ConsoleSummary:
         )
         for (api, reason), count in sorted(not_covered.items()):
             out.append(f"NOT COVERED {api}: {count} operation{'s' if count != 1 else ''} ({reason})")
+        if result.stop_reason != "completed":
+            out.append(self.style(f"INCOMPLETE: the run stopped early ({result.stop_reason})", "yellow"))
+        out += self._baseline(result)
+        if result.comparison is not None:
+            out += ["", *comparison_lines(result.comparison, self.style)]
+        if result.history is not None:
+            out.append(
+                f"HISTORY run #{result.history.run_id} in {result.history.database}; "
+                f"pass rate {_trend_text(result.history)}"
+            )
         verdict = "conformant" if not failures else "violations found"
         colour = "green" if not failures else "red"
+        accepted = f", {len(result.accepted)} accepted" if result.baseline is not None else ""
         out.append("")
         out.append(
             self.style(
-                f"apiconform: {verdict}: {len(failures)} failures, {len(warnings)} warnings; "
+                f"apiconform: {verdict}: {len(failures)} failures, {len(warnings)} warnings{accepted}; "
                 f"{covered}/{len(result.operations)} operations covered; "
                 f"{result.request_count} requests in {result.duration_seconds:.1f}s (seed {result.seed})",
                 colour,
             )
         )
         out += [f"  report: {path}" for path in report_paths]
+        return out
+
+    def _baseline(self, result: RunResult) -> list[str]:
+        if result.baseline is None:
+            return []
+        out = []
+        for outcome in result.baseline.with_status(BaselineStatus.EXPIRED):
+            entry = outcome.entry
+            out.append(
+                self.style(f"BASELINE EXPIRED {entry.expires.isoformat()}", "red")
+                + f" {entry.operation} [{entry.check.value}] {entry.pointer or '/'}: {entry.reason}"
+                + (f" (its {outcome.matched} finding(s) fail again)" if outcome.matched else "")
+            )
+        for outcome in result.baseline.with_status(BaselineStatus.UNUSED):
+            entry = outcome.entry
+            out.append(
+                self.style("BASELINE UNUSED", "yellow")
+                + f" {entry.operation} [{entry.check.value}] {entry.pointer or '/'}: nothing matched; remove it"
+            )
         return out
 
     def _finding(self, label: str, colour: str, finding: Finding) -> list[str]:
@@ -67,6 +100,39 @@ class ConsoleSummary:
             lines.append(f"     expected {finding.expected or '-'}; got {finding.actual or '-'}")
         else:
             lines.append(f"     {finding.title}")
-        if finding.curl:
+        if finding.accepted is not None:
+            lines.append(f"     accepted until {finding.accepted.expires}: {finding.accepted.reason}")
+        elif finding.curl:
             lines.append(f"     {finding.curl}")
         return lines
+
+
+def comparison_lines(comparison: Comparison, style: Style = _plain) -> list[str]:
+    """The regression against a previous run, as `apiconform diff` and `run --compare-to` print it."""
+    new, fixed, persisting = comparison.new_failures, comparison.fixed, comparison.persisting
+    out = [
+        f"COMPARED with {comparison.previous} ({comparison.previous_started_at}, {comparison.previous_verdict}): "
+        + style(f"{len(new)} new", "red" if new else "green")
+        + f", {len(fixed)} fixed, {len(persisting)} persisting, {len(comparison.drift)} drift"
+    ]
+    for label, colour, items in (("NEW", "red", new), ("FIXED", "green", fixed), ("PERSISTING", "yellow", persisting)):
+        for item in items[:MAX_LISTED]:
+            where = f"{item.api} {item.operation} {item.pointer}".rstrip()
+            note = f"  ({item.note})" if item.note else ""
+            out.append(f"  {style(label, colour)} [{item.check}] {where}: {item.title}{note}")
+        if len(items) > MAX_LISTED:
+            out.append(f"  … and {len(items) - MAX_LISTED} more {label.lower()}")
+    for drift in comparison.drift[:MAX_LISTED]:
+        where = " ".join(
+            part for part in (drift.api, drift.operation, drift.check and f"[{drift.check}]", drift.pointer) if part
+        )
+        change = f": {drift.before or '-'} → {drift.after or '-'}" if drift.before or drift.after else ""
+        out.append(f"  DRIFT {drift.kind.value.replace('_', ' ')} {where}{change}")
+    if len(comparison.drift) > MAX_LISTED:
+        out.append(f"  … and {len(comparison.drift) - MAX_LISTED} more drift")
+    return out
+
+
+def _trend_text(history: HistoryTrend) -> str:
+    rates = [f"{point.pass_rate * 100:.0f}%" if point.pass_rate is not None else "-" for point in history.runs[-8:]]
+    return " → ".join(rates) + f" (last {len(rates)} of series {history.series})"

@@ -13,7 +13,7 @@ __all__ = ["JunitXmlWriter"]
 
 
 class JunitXmlWriter:
-    """Failures fail their case; warnings pass with the warning in system-out; never-run checks are skipped."""
+    """Failures fail their case; warnings and accepted failures pass, noted in system-out; never-run checks skip."""
 
     filename = "junit.xml"
 
@@ -39,7 +39,7 @@ class JunitXmlWriter:
                     ]
                     if cell == CellStatus.FAIL:
                         counts["failures"] += 1
-                        failing = [finding for finding in findings if finding.severity.value == "failure"]
+                        failing = [finding for finding in findings if finding.gating]
                         element = ET.SubElement(
                             case, "failure", message=failing[0].title, type=f"apiconform.{check.value}"
                         )
@@ -48,11 +48,13 @@ class JunitXmlWriter:
                         counts["skipped"] += 1
                         reason = operation.skip_reason or "check class not exercised on this operation"
                         ET.SubElement(case, "skipped", message=reason)
-                    warnings = [finding for finding in findings if finding.severity.value == "warning"]
-                    if warnings:
-                        ET.SubElement(case, "system-out").text = "\n\n".join(
-                            "WARNING " + _describe(finding) for finding in warnings
-                        )
+                    notes = [
+                        ("ACCEPTED " if finding.accepted is not None else "WARNING ") + _describe(finding)
+                        for finding in findings
+                        if not finding.gating
+                    ]
+                    if notes:
+                        ET.SubElement(case, "system-out").text = "\n\n".join(notes)
             for key, value in counts.items():
                 suite.set(key, str(value))
             suite.set("errors", "0")
@@ -72,6 +74,8 @@ def _describe(finding: Finding) -> str:
     ]
     if finding.doc:
         lines.append(f"doc: {finding.doc}")
+    if finding.accepted is not None:
+        lines.append(f"accepted: {finding.accepted.reason} (until {finding.accepted.expires})")
     if finding.curl:
         lines.append(f"reproduce: {finding.curl}")
     return "\n".join(line for line in lines if line.split(":", 1)[-1].strip())

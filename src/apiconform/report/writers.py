@@ -6,12 +6,15 @@ from pathlib import Path
 
 from apiconform.core.errors import ReportError
 from apiconform.core.results import RunResult
+from apiconform.report.html import HtmlReportWriter
 from apiconform.report.json_report import JsonReportWriter
 from apiconform.report.junit import JunitXmlWriter
+from apiconform.report.markdown import MarkdownSummaryWriter
 
 __all__ = ["ensure_writable", "write_reports"]
 
-WRITERS = (JsonReportWriter(), JunitXmlWriter())
+# report.json first: it validates the document every other format is rendered from.
+WRITERS = (JsonReportWriter(), JunitXmlWriter(), HtmlReportWriter(), MarkdownSummaryWriter())
 
 
 def ensure_writable(directory: Path) -> None:

@@ -53,7 +53,7 @@ class TokenSource:
         self,
         credentials: ClientCredentials,
         *,
-        verify: bool = True,
+        verify: bool | str = True,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.credentials = credentials

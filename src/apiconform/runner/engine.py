@@ -30,9 +30,13 @@ from apiconform.core.redaction import Redactor
 from apiconform.core.results import OperationResult, RunResult, SpecInfo, TargetInfo
 from apiconform.core.vocabulary import CheckClass
 from apiconform.runner.credentials import TokenSource
+from apiconform.runner.limits import RequestGate, RunLimitReached
+from apiconform.runner.observations import EnumObserver
 from apiconform.runner.probe import probe
 from apiconform.runner.scenarios import unknown_resource
 from apiconform.runner.settings import ApiTarget, RunSettings
+from apiconform.runner.transport import gate_schema
+from apiconform.specs.coverage import doc_coverage
 from apiconform.specs.document import SpecDocument
 
 __all__ = ["ProgressEvent", "run"]
@@ -58,9 +62,12 @@ def run(settings: RunSettings, *, on_progress: ProgressCallback | None = None) -
     _check_include(settings)
     if not any(not outcome.skip_reason for api in settings.apis for outcome in _outcomes(api, settings).values()):
         raise UsageError("nothing to test: no selected operation is served by the target")
-    for api in settings.apis:
-        probe(api.base_url, verify=settings.tls_verify)
     redactor = Redactor(settings.secrets, token_env=settings.token_env)
+    gate = RequestGate(settings.limits)
+    observer = EnumObserver()
+    for api in settings.apis:
+        gate.acquire()
+        probe(api.base_url, verify=settings.tls_verify)
     result = RunResult(
         tool_version=_tool_version(),
         target=TargetInfo(
@@ -78,7 +85,13 @@ def run(settings: RunSettings, *, on_progress: ProgressCallback | None = None) -
     )
     started = time.monotonic()
     for api in settings.apis:
-        _run_api(api, settings, result, redactor, on_progress)
+        _run_api(api, settings, result, redactor, gate, observer, on_progress)
+    if gate.stopped is not None:
+        result.stop_reason = gate.stopped
+    result.enum_coverage = [observation.to_dict() for observation in observer.observations]
+    result.doc_coverage = [api.to_dict() for api in doc_coverage([api.spec for api in settings.apis], []).apis]
+    # Requests cut short by a stop never reach a finished scenario; the gate counted every one sent.
+    result.request_count = max(result.request_count, gate.sent)
     result.duration_seconds = time.monotonic() - started
     return result
 
@@ -88,9 +101,14 @@ def _run_api(
     settings: RunSettings,
     result: RunResult,
     redactor: Redactor,
+    gate: RequestGate,
+    observer: EnumObserver,
     on_progress: ProgressCallback | None,
 ) -> None:
     outcomes = _outcomes(api, settings)
+    if gate.stopped is not None:
+        for outcome in outcomes.values():
+            outcome.skip_reason = outcome.skip_reason or f"run stopped: {gate.stopped}"
     result.operations.extend(outcomes.values())
     selected = {label for label, outcome in outcomes.items() if not outcome.skip_reason}
     if not selected:
@@ -99,13 +117,21 @@ def _run_api(
     schema = schemathesis.openapi.from_dict(api.prepared_document(selected), config=config)
     if api.token_source is not None:
         _use_token_source(schema, api.token_source, redactor)
+    gate_schema(schema, gate)
     seen: dict[FindingKey, int] = {}
-    for event in from_schema(schema).execute():
+    stream = from_schema(schema).execute()
+    gate.on_stop(stream.stop)
+    for event in stream:
         _consume(event, api.spec, outcomes, result, seen, redactor, on_progress)
+        if isinstance(event, events.ScenarioFinished):
+            _observe(event.recorder, api.spec, observer)
     operations = {operation.label: operation for operation in api.spec.operations}
     with httpx.Client(verify=settings.tls_verify, timeout=settings.request_timeout) as client:
         for label in sorted(selected):
-            scenario = unknown_resource(api, operations[label], client, redactor)
+            try:
+                scenario = unknown_resource(api, operations[label], client, redactor, gate)
+            except RunLimitReached:
+                break
             outcomes[label].requests += scenario.requests
             outcomes[label].checks_run |= scenario.checks_run
             result.request_count += scenario.requests
@@ -136,6 +162,19 @@ def _use_token_source(schema: BaseSchema, source: TokenSource, redactor: Redacto
     schema.auth(refresh_interval=refresh, retry_on=[httpx.codes.UNAUTHORIZED])(ClientCredentialsAuth)
 
 
+def _observe(recorder: ScenarioRecorder, spec: SpecDocument, observer: EnumObserver) -> None:
+    for interaction in recorder.interactions.values():
+        response = interaction.response
+        method, _, path = recorder.label.partition(" ")
+        operation = spec.operation(method, path)
+        if response is None or operation is None:
+            continue
+        content_type = next(
+            (values[0] for name, values in response.headers.items() if name.lower() == "content-type"), ""
+        )
+        observer.observe(spec, operation, response.status_code, content_type, response.content)
+
+
 def _outcomes(api: ApiTarget, settings: RunSettings) -> dict[str, OperationResult]:
     """One result per operation of the spec, each either selected or saying why it was not run."""
     outcomes = {}
@@ -151,6 +190,8 @@ def _outcomes(api: ApiTarget, settings: RunSettings) -> dict[str, OperationResul
             outcome.skip_reason = "not selected by --include"
         elif api.served is not None and operation.operation_id not in api.served:
             outcome.skip_reason = "not served by the embedded sandbox"
+        elif not api.may_send(operation.label):
+            outcome.skip_reason = "writes are not allowed for this target (allow-writes)"
         outcomes[operation.label] = outcome
     return outcomes
 
@@ -188,6 +229,8 @@ def _consume(
                     requests=len(recorder.interactions),
                 )
             )
+    elif isinstance(event, events.NonFatalError) and RunLimitReached.__name__ in repr(event.value):
+        return
     elif isinstance(event, events.NonFatalError):
         result.errors.append(redactor.text(f"{spec.name}: {event.label}: {_one_line(str(event.value))}"))
     elif isinstance(event, events.FatalError):

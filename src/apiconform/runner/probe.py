@@ -11,7 +11,7 @@ __all__ = ["probe"]
 PROBE_TIMEOUT = 5.0
 
 
-def probe(base_url: str, *, verify: bool = True) -> None:
+def probe(base_url: str, *, verify: bool | str = True) -> None:
     """Any HTTP answer, even a 404, proves the target is up; only a transport failure is 'unreachable'."""
     try:
         httpx.get(base_url, timeout=PROBE_TIMEOUT, verify=verify, follow_redirects=False)

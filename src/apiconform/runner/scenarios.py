@@ -16,6 +16,7 @@ from apiconform.checks.body import body_violations
 from apiconform.core.findings import Finding, ResponseSnapshot
 from apiconform.core.redaction import Redactor
 from apiconform.core.vocabulary import CheckClass, Evidence
+from apiconform.runner.limits import RequestGate
 from apiconform.runner.settings import ApiTarget
 from apiconform.specs.document import Operation
 from apiconform.specs.evidence import evidence_of, resolve_ref
@@ -36,7 +37,9 @@ class ScenarioOutcome:
     findings: list[Finding] = field(default_factory=list)
 
 
-def unknown_resource(api: ApiTarget, operation: Operation, client: httpx.Client, redactor: Redactor) -> ScenarioOutcome:
+def unknown_resource(
+    api: ApiTarget, operation: Operation, client: httpx.Client, redactor: Redactor, gate: RequestGate
+) -> ScenarioOutcome:
     outcome = ScenarioOutcome()
     path_parameters = [param for param in operation.raw.get("parameters", []) if param.get("in") == "path"]
     if operation.method not in READ_METHODS or not path_parameters:
@@ -51,6 +54,7 @@ def unknown_resource(api: ApiTarget, operation: Operation, client: httpx.Client,
     if token:
         redactor.add(token)
         headers["Authorization"] = f"Bearer {token}"
+    gate.acquire()
     response = client.request(operation.method.upper(), url, headers=headers)
     outcome.requests = 1
     outcome.checks_run |= {CheckClass.SERVER_ERROR, CheckClass.ERROR_CODE, CheckClass.STATUS_CODE}

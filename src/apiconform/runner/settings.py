@@ -8,6 +8,7 @@ from typing import Any
 
 from apiconform.checks import REPLACED_CHECKS
 from apiconform.runner.credentials import BasicCredentials, TokenSource
+from apiconform.runner.limits import RunLimits
 from apiconform.specs.document import SpecDocument
 
 __all__ = ["DEFAULT_MAX_EXAMPLES", "DEFAULT_SEED", "ApiTarget", "RunSettings"]
@@ -16,6 +17,7 @@ DEFAULT_SEED = 0
 DEFAULT_MAX_EXAMPLES = 25
 DEFAULT_REQUEST_TIMEOUT = 10.0
 KNOWN_EXAMPLE_PREFIX = "apiconform-known"
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -37,6 +39,13 @@ class ApiTarget:
     served: frozenset[str] | None = None
     basic: BasicCredentials | None = None
     token_source: TokenSource | None = None
+    # Read-only unless the target's config allows writes, for all operations or for the ones named.
+    allow_writes: bool = False
+    writable: frozenset[str] = frozenset()
+
+    def may_send(self, label: str) -> bool:
+        method = label.split(" ", 1)[0].upper()
+        return method not in WRITE_METHODS or self.allow_writes or label in self.writable
 
     def bearer_token(self) -> str | None:
         """The token to send now: the static one, or the client-credentials token (fetched once, cached)."""
@@ -82,7 +91,8 @@ class RunSettings:
     seed: int = DEFAULT_SEED
     max_examples: int = DEFAULT_MAX_EXAMPLES
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT
-    tls_verify: bool = True
+    tls_verify: bool | str = True
+    limits: RunLimits = field(default_factory=RunLimits)
     secrets: tuple[str, ...] = ()
     token_env: str = "APICONFORM_TOKEN"
 
@@ -108,4 +118,7 @@ class RunSettings:
                 openapi[name] = {"username": api.basic.username, "password": api.basic.password}
         if openapi:
             config["auth"] = {"openapi": openapi}
+        if not api.allow_writes:
+            # Coverage probes undocumented methods (POST, DELETE, ...) on every path; never on a read-only target.
+            config["phases"]["coverage"]["unexpected-methods"] = []
         return config

@@ -1,38 +1,77 @@
 """The sandbox's ASGI app, with its routes taken from the specs so it cannot drift from them.
 
 Each spec is mounted under `/<spec name>`, so APIs whose paths collide (every vendor has a `/token`)
-live side by side, and each API's base URL is the sandbox URL plus its name.
+live side by side, and each API's base URL is the sandbox URL plus its name. Every request passes the
+same pipeline: method dispatch (405 with `Allow` for an undocumented method), the operation's security
+requirements, validation of parameters and body against the spec, the vendor's guard (organisation or
+client scoping), then the vendor's handler, or, for operations whose behaviour no page describes, a
+generic responder that answers the documented success with a body built once from the documented schema.
 """
 
 from __future__ import annotations
 
-import hmac
-from collections.abc import Awaitable, Callable, Mapping
+import base64
+import binascii
+import dataclasses
+import json
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
+import jsonschema
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
+from starlette.types import Receive, Scope, Send
 
+from apiconform.core.vocabulary import Evidence
+from apiconform.sandbox import _jwt
+from apiconform.sandbox._auth import Principal, TokenIssuer
 from apiconform.sandbox._faults import FAULTS, Fault
+from apiconform.sandbox._samples import sample
 from apiconform.sandbox._storage import Store
-from apiconform.specs.document import Operation, SpecDocument
+from apiconform.sandbox._validation import Inputs, Invalid, RequestContract
+from apiconform.specs.document import HTTP_METHODS, Operation, SpecDocument
+from apiconform.specs.evidence import resolve_ref
 
-__all__ = ["Handler", "SandboxContext", "VendorApi", "build_app", "error_response"]
+__all__ = [
+    "ANONYMOUS",
+    "Handler",
+    "SandboxContext",
+    "VendorApi",
+    "build_app",
+    "documented_status",
+    "error_response",
+    "inputs_of",
+    "operation_of",
+    "principal_of",
+    "refuse",
+]
 
-# Faults that make the auth layer wave requests through, and the API each one applies to.
-SKIP_AUTH = frozenset({Fault.AP_NO_AUTH})
-ACCEPT_ANY_TOKEN = frozenset({Fault.AP_GARBAGE_TOKEN_ACCEPTED})
+# Faults that change the auth layer of the API they belong to.
+SKIP_AUTH = frozenset({Fault.AP_NO_AUTH, Fault.AMILI_NO_AUTH})
+ACCEPT_ANY_TOKEN = frozenset({Fault.AP_GARBAGE_TOKEN_ACCEPTED, Fault.AMILI_GARBAGE_TOKEN_ACCEPTED})
+ACCEPT_EXPIRED = frozenset({Fault.AMILI_EXPIRED_TOKEN_ACCEPTED})
+IGNORE_SCOPING = frozenset({Fault.AMILI_OTHER_ORGANIZATION_ALLOWED})
+# Faults that switch request validation off for their one operation, or make it ignore some keywords.
+SKIP_VALIDATION = frozenset({Fault.AMILI_INVALID_BODY_ACCEPTED})
+IGNORED_KEYWORDS = {Fault.AMILI_PAGING_CAP_IGNORED: frozenset({"maximum"})}
+
+# Statuses a refused request is answered with, best first; the first one the operation documents wins.
+INVALID_REQUEST = (400, 422)
+INVALID_PATH = (400, 404, 422)
+UNSUPPORTED_MEDIA_TYPE = (415, 400, 422)
+ANONYMOUS = Principal(subject="anonymous", organizations=frozenset(), clients=frozenset(), scopes=frozenset())
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SandboxContext:
     store: Store
     token: str
+    issuer: TokenIssuer
     faults: frozenset[Fault] = frozenset()
 
     def fault(self, fault: Fault) -> bool:
@@ -40,16 +79,22 @@ class SandboxContext:
 
 
 Handler = Callable[[Request, SandboxContext], Awaitable[Response]]
+Guard = Callable[[Request, SandboxContext], Response | None]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class VendorApi:
-    """What the sandbox implements of one spec: handlers by operationId, seed data, and ids worth testing."""
+    """What the sandbox implements of one spec: handlers by operationId, seed data, and ids worth testing.
+
+    Operations without a handler get the generic responder; `guard` runs before every handler of the API
+    (the place for organisation or client scoping).
+    """
 
     spec_name: str
     handlers: Mapping[str, Handler]
     seed: Callable[[Store], None]
     known_params: Callable[[Store], dict[str, dict[str, list[str]]]] = field(default=lambda _: {})
+    guard: Guard | None = None
 
 
 def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
@@ -57,51 +102,280 @@ def error_response(status: int, message: str, headers: Mapping[str, str] | None 
     return JSONResponse(body, status_code=status, headers=dict(headers or {}))
 
 
-def build_app(specs: list[SpecDocument], vendors: Mapping[str, VendorApi], context: SandboxContext) -> Starlette:
+def operation_of(request: Request) -> Operation:
+    operation: Operation = request.state.operation
+    return operation
+
+
+def principal_of(request: Request) -> Principal:
+    principal: Principal = request.state.principal
+    return principal
+
+
+def inputs_of(request: Request) -> Inputs:
+    inputs: Inputs = request.state.inputs
+    return inputs
+
+
+def documented_status(operation: Operation, preferred: Iterable[int], fallback: int) -> int:
+    """The first of `preferred` the operation documents, else `fallback`."""
+    responses = operation.raw.get("responses", {})
+    return next((status for status in preferred if str(status) in responses), fallback)
+
+
+def refuse(request: Request, preferred: Iterable[int], message: str) -> JSONResponse:
+    """An error answer with the best status the operation documents (the first preferred one if none is)."""
+    preferred = tuple(preferred)
+    return error_response(documented_status(operation_of(request), preferred, preferred[0]), message)
+
+
+def build_app(
+    specs: list[SpecDocument], vendors: Mapping[str, VendorApi], context: SandboxContext
+) -> tuple[Starlette, dict[str, frozenset[str]]]:
+    """The app, and per spec the operation ids it serves."""
     routes: list[BaseRoute] = []
+    served: dict[str, frozenset[str]] = {}
     for spec in specs:
         vendor = vendors.get(spec.name)
-        mounted = [
-            Route(
-                operation.path,
-                _endpoint(spec, operation, vendor.handlers.get(operation.operation_id) if vendor else None, context),
-                methods=[operation.method.upper()],
-            )
-            for operation in spec.operations
-        ]
+        by_path: dict[str, dict[str, Callable[[Request], Awaitable[Response]]]] = {}
+        for operation in spec.operations:
+            by_path.setdefault(operation.path, {})[operation.method] = _endpoint(spec, operation, vendor, context)
+        served[spec.name] = (
+            frozenset(operation.operation_id for operation in spec.operations) if vendor is not None else frozenset()
+        )
+        mounted = [Route(path, _PathEndpoint(by_path[path])) for path in sorted(by_path, key=_concrete_first)]
         routes.append(Mount(f"/{spec.name}", routes=mounted))
-    return Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
+    return Starlette(routes=routes, exception_handlers={HTTPException: _http_error}), served
+
+
+def _concrete_first(path: str) -> tuple[tuple[int, str], ...]:
+    """OpenAPI matches concrete paths before templated ones (`/customers/batch` before `/customers/{no}`)."""
+    return tuple((1 if segment.startswith("{") else 0, segment) for segment in path.strip("/").split("/"))
+
+
+class _PathEndpoint:
+    """One path's methods: documented ones go to their operation, anything else is 405 with `Allow`."""
+
+    def __init__(self, endpoints: dict[str, Callable[[Request], Awaitable[Response]]]) -> None:
+        self.endpoints = endpoints
+        methods = [method.upper() for method in HTTP_METHODS if method in endpoints]
+        if "GET" in methods and "HEAD" not in methods:
+            methods.append("HEAD")
+        self.allow = ", ".join(methods)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        method = request.method.lower()
+        endpoint = self.endpoints.get("get" if method == "head" and "head" not in self.endpoints else method)
+        if endpoint is None:
+            response: Response = error_response(
+                405, f"{request.method} is not supported here; use {self.allow}", {"Allow": self.allow}
+            )
+        else:
+            response = await endpoint(request)
+        await response(scope, receive, send)
 
 
 def _endpoint(
-    spec: SpecDocument, operation: Operation, handler: Handler | None, context: SandboxContext
+    spec: SpecDocument, operation: Operation, vendor: VendorApi | None, context: SandboxContext
 ) -> Callable[[Request], Awaitable[Response]]:
-    secured = bool(operation.raw.get("security", spec.raw.get("security", [])))
     faults = {fault for fault in context.faults if FAULTS[fault].api == spec.name}
-    skip_auth = bool(faults & SKIP_AUTH)
-    any_token = bool(faults & ACCEPT_ANY_TOKEN)
+    requirements = operation.raw.get("security", spec.raw.get("security", []))
+    schemes = spec.raw.get("components", {}).get("securitySchemes", {})
+    auth = _Auth(
+        requirements=requirements,
+        schemes=schemes,
+        issuer=context.issuer,
+        skip=bool(faults & SKIP_AUTH),
+        any_token=bool(faults & ACCEPT_ANY_TOKEN),
+        accept_expired=bool(faults & ACCEPT_EXPIRED),
+        ignore_scoping=bool(faults & IGNORE_SCOPING),
+    )
+    own = {fault for fault in faults if FAULTS[fault].operation == operation.label}
+    ignored = frozenset().union(*(IGNORED_KEYWORDS.get(fault, frozenset()) for fault in own))
+    contract = RequestContract(spec, operation, ignored=ignored)
+    validate = not own & SKIP_VALIDATION
+    handler: Handler | None = None
+    if vendor is not None:
+        handler = vendor.handlers.get(operation.operation_id) or generic_handler(spec, operation)
+    guard = vendor.guard if vendor is not None else None
 
     async def endpoint(request: Request) -> Response:
-        if secured and not skip_auth:
-            denied = _authenticate(request, context.token, any_token=any_token)
-            if denied is not None:
-                return denied
+        request.state.operation = operation
+        principal = auth.principal(request, operation)
+        if isinstance(principal, Response):
+            return principal
+        request.state.principal = principal
         if handler is None:
             return error_response(501, f"{operation.label} is not implemented by the sandbox")
+        raw_body = await request.body()
+        try:
+            request.state.inputs = contract.parse(request, raw_body) if validate else _lenient(request, raw_body)
+        except Invalid as exc:
+            return error_response(_rejection_status(operation, exc), "; ".join(exc.problems))
+        if guard is not None:
+            refused = guard(request, context)
+            if refused is not None:
+                return refused
         return await handler(request, context)
 
     return endpoint
 
 
-def _authenticate(request: Request, token: str, *, any_token: bool) -> Response | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, credential = header.partition(" ")
-    challenge = {"WWW-Authenticate": 'Bearer realm="sandbox"'}
-    if scheme.lower() != "bearer" or not credential:
-        return error_response(401, "missing bearer token", challenge)
-    if any_token or hmac.compare_digest(credential.encode(), token.encode()):
-        return None
-    return error_response(401, "invalid bearer token", challenge)
+def _rejection_status(operation: Operation, invalid: Invalid) -> int:
+    """The status an invalid request gets: the best one the operation documents.
+
+    A malformed id in the path is naturally 404 where 400 is not listed. Elsewhere 400 (or 422) is the
+    answer; where the operation lists neither, a documented (DOC) status list still decides (404 if it
+    has one, as "nothing matches"), while an inferred list gets the realistic 400, which then shows up
+    as a warning: that list is the spec's guess and is missing it.
+    """
+    if "path" in invalid.locations:
+        return documented_status(operation, INVALID_PATH, 404)
+    preferred = UNSUPPORTED_MEDIA_TYPE if invalid.media_type else INVALID_REQUEST
+    status = documented_status(operation, preferred, 0)
+    if status:
+        return status
+    if operation.status_codes_evidence is Evidence.DOC:
+        return documented_status(operation, (404,), preferred[0])
+    return preferred[0]
+
+
+def _lenient(request: Request, raw_body: bytes) -> Inputs:
+    """What a server that skips validation makes of a request: whatever parses, typed or not."""
+    query = {name: value for name, value in request.query_params.items()}
+    try:
+        body = json.loads(raw_body) if raw_body else None
+    except ValueError:
+        body = raw_body.decode("utf-8", errors="replace")
+    return Inputs(path=dict(request.path_params), query=query, body=body, media_type="")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Auth:
+    requirements: list[dict[str, list[str]]]
+    schemes: Mapping[str, Any]
+    issuer: TokenIssuer
+    skip: bool = False
+    any_token: bool = False
+    accept_expired: bool = False
+    ignore_scoping: bool = False
+
+    def principal(self, request: Request, operation: Operation) -> Principal | Response:
+        if not self.requirements or any(not requirement for requirement in self.requirements):
+            return ANONYMOUS
+        if self.skip:
+            return Principal(subject="anonymous")
+        scheme, _, credential = request.headers.get("authorization", "").partition(" ")
+        scheme = scheme.lower()
+        reasons: list[str] = []
+        insufficient = False
+        for requirement in self.requirements:
+            principal: Principal | None = None
+            for name, scopes in requirement.items():
+                kind = _scheme_kind(resolve_ref({"components": {"securitySchemes": self.schemes}}, self.schemes[name]))
+                if kind != scheme:
+                    reasons.append(f"{kind} credentials required" if kind else "unsupported security scheme")
+                    principal = None
+                    break
+                found = self._credential(kind, credential.strip())
+                if isinstance(found, str):
+                    reasons.append(found)
+                    principal = None
+                    break
+                if not all(found.has_scope(scope) for scope in scopes):
+                    insufficient = True
+                    reasons.append(f"the token lacks the scope {' '.join(scopes)}")
+                    principal = None
+                    break
+                principal = found
+            if principal is not None:
+                return (
+                    dataclasses.replace(principal, organizations=None, clients=None)
+                    if self.ignore_scoping
+                    else principal
+                )
+        if insufficient and "403" in operation.raw.get("responses", {}):
+            return error_response(403, reasons[-1])
+        kinds = {_scheme_kind(self.schemes.get(name, {})) for requirement in self.requirements for name in requirement}
+        challenge = 'Basic realm="sandbox"' if kinds == {"basic"} else 'Bearer realm="sandbox"'
+        return error_response(401, reasons[0] if reasons else "credentials required", {"WWW-Authenticate": challenge})
+
+    def _credential(self, kind: str, credential: str) -> Principal | str:
+        if not credential:
+            return f"missing {kind} credentials"
+        if self.any_token:
+            return Principal(subject="anyone")
+        if kind == "basic":
+            return self._basic(credential)
+        try:
+            return self.issuer.principal(credential, accept_expired=self.accept_expired)
+        except _jwt.InvalidTokenError as exc:
+            return f"invalid bearer token: {exc.reason}"
+
+    def _basic(self, credential: str) -> Principal | str:
+        try:
+            user, _, password = base64.b64decode(credential, validate=True).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return "malformed basic credentials"
+        if password == self.issuer.static_token:
+            return Principal(subject=user or "sandbox")
+        client = self.issuer.authenticate_client(user, password)
+        if client is None:
+            return "invalid username or password"
+        return Principal(
+            subject=client.client_id,
+            organizations=frozenset({client.organization_id}),
+            clients=frozenset({client.client_no}),
+        )
+
+
+def _scheme_kind(scheme: Mapping[str, Any]) -> str:
+    """The Authorization header scheme a security scheme expects: `bearer`, `basic`, or '' if none."""
+    kind = scheme.get("type")
+    if kind == "http":
+        return str(scheme.get("scheme", "")).lower()
+    if kind in {"oauth2", "openIdConnect"}:
+        return "bearer"
+    return ""
+
+
+def generic_handler(spec: SpecDocument, operation: Operation) -> Handler:
+    """The documented success status with a body built once from the documented schema, for unknown behaviour."""
+    responses = operation.raw.get("responses", {})
+    status = min((int(code) for code in responses if str(code).isdigit() and 200 <= int(code) < 300), default=200)  # noqa: PLR2004 - the 2xx class
+    response = resolve_ref(spec.raw, responses.get(str(status), {}))
+    content = response.get("content", {})
+    media = next((media for media in content if media == "application/json" or media.endswith("+json")), None)
+    body: Any = None
+    if media is not None:
+        pointer = f"/paths/{_escape(operation.path)}/{operation.method}/responses/{status}/content/{_escape(media)}"
+        schema = content[media].get("schema", {})
+        body = sample(spec.raw, schema)
+        _check_sample(spec, pointer, body)
+    encoded = json.dumps(body).encode() if media is not None else b""
+
+    async def respond(_: Request, __: SandboxContext) -> Response:
+        if media is None:
+            return Response(status_code=status)
+        return Response(encoded, status_code=status, media_type=media)
+
+    return respond
+
+
+def _check_sample(spec: SpecDocument, pointer: str, body: Any) -> None:
+    schema = {"$ref": f"#{pointer}/schema"}
+    validator = jsonschema.Draft202012Validator(
+        {**spec.raw, **schema}, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    errors = [error.message for error in validator.iter_errors(body)]
+    if errors:
+        msg = f"the generic body for {pointer} does not match its schema: {errors[0]}"
+        raise ValueError(msg)
+
+
+def _escape(part: str) -> str:
+    return part.replace("~", "~0").replace("/", "~1")
 
 
 async def _http_error(_: Request, exc: Exception) -> Response:

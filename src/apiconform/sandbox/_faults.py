@@ -3,6 +3,8 @@
 Faults exist to prove the checks. They live only in the sandbox; no check may import this module
 (a test enforces it), so detection is judged from HTTP alone. Each fault records which check class on
 which operation should catch it, so tests and the detection table read their expectations from here.
+A fault whose detection waits for something apiconform does not have yet names it in `needs`; tests
+expect such a fault to go undetected rather than pretend otherwise.
 """
 
 from __future__ import annotations
@@ -27,6 +29,29 @@ class Fault(StrEnum):
     AP_SERVER_ERROR_UNKNOWN_ID = "ap-500-unknown-id"
     AP_WRONG_CONTENT_TYPE = "ap-wrong-content-type"
     AP_UNDOCUMENTED_STATUS = "ap-undocumented-status"
+    AP_OK_UNKNOWN_ID = "ap-200-unknown-id"
+    AMILI_ENUM_OUT_OF_SET = "amili-enum-out-of-set"
+    AMILI_ENUM_CASE_DRIFT = "amili-enum-case-drift"
+    AMILI_REQUIRED_DROPPED = "amili-required-dropped"
+    AMILI_ENVELOPE_DROPPED = "amili-envelope-dropped"
+    AMILI_WRONG_TYPE = "amili-wrong-type"
+    AMILI_BAD_DATE_TIME = "amili-bad-date-time"
+    AMILI_ARRAY_TURNED_OBJECT = "amili-array-turned-object"
+    AMILI_STATUS_NEITHER_SHAPE = "amili-status-neither-shape"
+    AMILI_NO_AUTH = "amili-no-auth"
+    AMILI_GARBAGE_TOKEN_ACCEPTED = "amili-garbage-token-accepted"
+    AMILI_EXPIRED_TOKEN_ACCEPTED = "amili-expired-token-accepted"
+    AMILI_OTHER_ORGANIZATION_ALLOWED = "amili-other-organization-allowed"
+    AMILI_SERVER_ERROR_UNKNOWN_ID = "amili-500-unknown-id"
+    AMILI_OK_UNKNOWN_ID = "amili-200-unknown-id"
+    AMILI_UNDOCUMENTED_STATUS = "amili-undocumented-status"
+    AMILI_INVALID_BODY_ACCEPTED = "amili-invalid-body-accepted"
+    AMILI_WRONG_CONTENT_TYPE = "amili-wrong-content-type"
+    AMILI_DEFAULT_NOT_APPLIED = "amili-default-not-applied"
+    AMILI_PAGING_CAP_IGNORED = "amili-paging-cap-ignored"
+    AMILI_ILLEGAL_TRANSITION_ACCEPTED = "amili-illegal-transition-accepted"
+    AMILI_BATCH_STUCK_QUEUED = "amili-batch-stuck-queued"
+    AMILI_DELETED_CUSTOMER_SERVED = "amili-deleted-customer-served"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,9 +61,27 @@ class FaultInfo:
     operation: str
     detected_by: CheckClass
     severity: Severity
+    # What detection waits for (a check apiconform lacks, or a spec gap); empty when it is detected today.
+    needs: str = ""
+
+    @property
+    def detectable(self) -> bool:
+        return not self.needs
 
 
 AP_GET = "GET /v1/invoice/{id}"
+COLLECTION = "amili/collection"
+AUTOCOLLECT = "amili/autocollect"
+ARM = "amili/arm"
+DISTRIBUTION = "amili/distribution-invoice"
+ALL_BATCHES = "GET /batches"
+ORG_BATCHES = "GET /orgs/{orgId}/batches"
+BATCH_BY_ID = "GET /batches/{batchId}"
+ORG_INVOICES = "GET /orgs/{orgId}/invoices"
+INVOICE_BY_ID = "GET /orgs/{orgId}/invoices/{invoiceId}"
+AR_ITEMS = "GET /clients/{clientno}/aritems"
+NEEDS_DEFAULT_CHECK = "a check that omits a defaulted parameter and compares the answer with the default (issue 5)"
+NEEDS_STATE_SCENARIO = "a scenario that drives a resource through its documented lifecycle (issue 5)"
 FAULTS: dict[Fault, FaultInfo] = {
     Fault.AP_ENUM_OUT_OF_SET: FaultInfo(
         description="currency 'XBT', outside the 28 documented values",
@@ -115,6 +158,173 @@ FAULTS: dict[Fault, FaultInfo] = {
         api="ap-invoice",
         operation=AP_GET,
         detected_by=CheckClass.STATUS_CODE,
+        severity=Severity.WARNING,
+    ),
+    Fault.AP_OK_UNKNOWN_ID: FaultInfo(
+        description="200 with an empty invoice for an id that does not exist",
+        api="ap-invoice",
+        operation=AP_GET,
+        detected_by=CheckClass.ERROR_CODE,
+        severity=Severity.WARNING,
+    ),
+    Fault.AMILI_ENUM_OUT_OF_SET: FaultInfo(
+        description="batch status 'COMPLETED', outside the documented lifecycle QUEUED/SUCCESS/PARTIAL/FAILED",
+        api=COLLECTION,
+        operation=ORG_BATCHES,
+        detected_by=CheckClass.ENUM,
+        severity=Severity.FAILURE,
+    ),
+    Fault.AMILI_ENUM_CASE_DRIFT: FaultInfo(
+        description="batch status in lower case ('success' for SUCCESS)",
+        api=COLLECTION,
+        operation=BATCH_BY_ID,
+        detected_by=CheckClass.ENUM,
+        severity=Severity.FAILURE,
+    ),
+    Fault.AMILI_REQUIRED_DROPPED: FaultInfo(
+        description="Get invoice by ID drops the envelope's `data` member and sends the invoice bare",
+        api=COLLECTION,
+        operation=INVOICE_BY_ID,
+        detected_by=CheckClass.REQUIRED,
+        severity=Severity.FAILURE,
+        needs="the spec to list `data` as required in InvoiceEnvelope (no Amili response schema lists a required field)",
+    ),
+    Fault.AMILI_ENVELOPE_DROPPED: FaultInfo(
+        description="Get all batches answers a bare array instead of the {summary, data} envelope",
+        api=COLLECTION,
+        operation=ALL_BATCHES,
+        detected_by=CheckClass.TYPE,
+        severity=Severity.FAILURE,
+    ),
+    Fault.AMILI_WRONG_TYPE: FaultInfo(
+        description="invoice amounts sent as strings ('1250.00') instead of numbers",
+        api=COLLECTION,
+        operation=ORG_INVOICES,
+        detected_by=CheckClass.TYPE,
+        severity=Severity.FAILURE,
+    ),
+    Fault.AMILI_BAD_DATE_TIME: FaultInfo(
+        description="batch createdAt in Norwegian display format ('09.03.2026 14:30') instead of ISO 8601",
+        api=COLLECTION,
+        operation=ALL_BATCHES,
+        detected_by=CheckClass.FORMAT,
+        severity=Severity.FAILURE,
+    ),
+    Fault.AMILI_ARRAY_TURNED_OBJECT: FaultInfo(
+        description="a batch's `succeeded` list sent as its first item alone (an object instead of an array)",
+        api=COLLECTION,
+        operation=ALL_BATCHES,
+        detected_by=CheckClass.TYPE,
+        severity=Severity.FAILURE,
+    ),
+    Fault.AMILI_STATUS_NEITHER_SHAPE: FaultInfo(
+        description="legacy batch status sent as a bare status code (0), neither the status object nor a lifecycle string",
+        api=COLLECTION,
+        operation=ALL_BATCHES,
+        detected_by=CheckClass.SCHEMA,
+        severity=Severity.FAILURE,
+    ),
+    Fault.AMILI_NO_AUTH: FaultInfo(
+        description="the Collection API answers 200 without any Authorization header",
+        api=COLLECTION,
+        operation=ALL_BATCHES,
+        detected_by=CheckClass.AUTH,
+        severity=Severity.FAILURE,
+    ),
+    Fault.AMILI_GARBAGE_TOKEN_ACCEPTED: FaultInfo(
+        description="the Collection API accepts any bearer token, however malformed",
+        api=COLLECTION,
+        operation=ALL_BATCHES,
+        detected_by=CheckClass.AUTH,
+        severity=Severity.FAILURE,
+    ),
+    Fault.AMILI_EXPIRED_TOKEN_ACCEPTED: FaultInfo(
+        description="the Collection API accepts an Identiverse token past its `exp`",
+        api=COLLECTION,
+        operation=ALL_BATCHES,
+        detected_by=CheckClass.AUTH,
+        severity=Severity.FAILURE,
+        needs="an auth check that sends an expired token from the identity service (issue 5)",
+    ),
+    Fault.AMILI_OTHER_ORGANIZATION_ALLOWED: FaultInfo(
+        description="a token scoped to one organisation reads another organisation's invoices (200 instead of 403)",
+        api=COLLECTION,
+        operation=INVOICE_BY_ID,
+        detected_by=CheckClass.AUTH,
+        severity=Severity.FAILURE,
+        needs="an auth check with a second organisation's token asking for the first one's resources (issue 5)",
+    ),
+    Fault.AMILI_SERVER_ERROR_UNKNOWN_ID: FaultInfo(
+        description="500 with a stack trace for an invoice id that does not exist",
+        api=COLLECTION,
+        operation=INVOICE_BY_ID,
+        detected_by=CheckClass.SERVER_ERROR,
+        severity=Severity.FAILURE,
+    ),
+    Fault.AMILI_OK_UNKNOWN_ID: FaultInfo(
+        description="200 with an empty AR item for an AR item id that does not exist",
+        api=ARM,
+        operation="GET /clients/{clientno}/aritems/{aritemid}",
+        detected_by=CheckClass.ERROR_CODE,
+        severity=Severity.FAILURE,
+    ),
+    Fault.AMILI_UNDOCUMENTED_STATUS: FaultInfo(
+        description="Get batch by ID answers 206 while a batch is partly done (the page lists 200, 401, 403, 404, 500, 503)",
+        api=COLLECTION,
+        operation=BATCH_BY_ID,
+        detected_by=CheckClass.STATUS_CODE,
+        severity=Severity.FAILURE,
+    ),
+    Fault.AMILI_INVALID_BODY_ACCEPTED: FaultInfo(
+        description="Add a new B2C invoice accepts any body (e.g. `Invoice` as a string) with 200",
+        api=DISTRIBUTION,
+        operation="POST /send/invoice",
+        detected_by=CheckClass.ERROR_CODE,
+        severity=Severity.WARNING,
+    ),
+    Fault.AMILI_WRONG_CONTENT_TYPE: FaultInfo(
+        description="the legacy Batch DTO served as text/json instead of application/json",
+        api=AUTOCOLLECT,
+        operation="GET /webapi/api/Batch",
+        detected_by=CheckClass.CONTENT_TYPE,
+        severity=Severity.FAILURE,
+    ),
+    Fault.AMILI_DEFAULT_NOT_APPLIED: FaultInfo(
+        description="without `pagesize`, the AR item list returns every item instead of the documented default 100",
+        api=ARM,
+        operation=AR_ITEMS,
+        detected_by=CheckClass.DEFAULT,
+        severity=Severity.FAILURE,
+        needs=NEEDS_DEFAULT_CHECK,
+    ),
+    Fault.AMILI_PAGING_CAP_IGNORED: FaultInfo(
+        description="the AR item list accepts `pagesize` above the documented cap 1000 and pages past it",
+        api=ARM,
+        operation=AR_ITEMS,
+        detected_by=CheckClass.ERROR_CODE,
+        severity=Severity.WARNING,
+    ),
+    Fault.AMILI_ILLEGAL_TRANSITION_ACCEPTED: FaultInfo(
+        description="Resume reopens a withdrawn invoice (202) instead of refusing the transition with 400",
+        api=COLLECTION,
+        operation="POST /orgs/{orgId}/invoices/{invoiceId}/resume",
+        detected_by=CheckClass.STATEFUL,
+        severity=Severity.FAILURE,
+        needs=NEEDS_STATE_SCENARIO,
+    ),
+    Fault.AMILI_BATCH_STUCK_QUEUED: FaultInfo(
+        description="batches created by Create a new invoice never leave QUEUED",
+        api=COLLECTION,
+        operation="POST /orgs/{orgId}/invoices",
+        detected_by=CheckClass.STATEFUL,
+        severity=Severity.FAILURE,
+        needs="a scenario that polls a created batch until it reaches a terminal state (issue 5)",
+    ),
+    Fault.AMILI_DELETED_CUSTOMER_SERVED: FaultInfo(
+        description="a deleted ARM customer is still served with 200 instead of 404",
+        api=ARM,
+        operation="GET /clients/{clientno}/customers/{customerno}",
+        detected_by=CheckClass.STATEFUL,
         severity=Severity.WARNING,
     ),
 }

@@ -14,17 +14,28 @@ from typing import Self
 
 import uvicorn
 
+from apiconform.sandbox._amili_arm import ARM
+from apiconform.sandbox._amili_autocollect import AUTOCOLLECT
+from apiconform.sandbox._amili_collection import COLLECTION
+from apiconform.sandbox._amili_distribution import DISTRIBUTION_INVOICE, DISTRIBUTION_PARTNER
+from apiconform.sandbox._amili_identity import IDENTITY, demo_clients
 from apiconform.sandbox._ap_invoice import AP_INVOICE
 from apiconform.sandbox._app import SandboxContext, VendorApi, build_app
+from apiconform.sandbox._auth import TokenIssuer
 from apiconform.sandbox._faults import Fault
 from apiconform.sandbox._storage import Store
 from apiconform.specs.document import SpecDocument
 
 __all__ = ["VENDORS", "Sandbox"]
 
-VENDORS: dict[str, VendorApi] = {AP_INVOICE.spec_name: AP_INVOICE}
+VENDORS: dict[str, VendorApi] = {
+    vendor.spec_name: vendor
+    for vendor in (AP_INVOICE, COLLECTION, IDENTITY, ARM, AUTOCOLLECT, DISTRIBUTION_INVOICE, DISTRIBUTION_PARTNER)
+}
 HOST = "127.0.0.1"
 STARTUP_TIMEOUT = 10.0
+# How long ago the token `expired_token()` gives out ran out.
+EXPIRED_SECONDS_AGO = 600
 
 
 class Sandbox:
@@ -34,6 +45,10 @@ class Sandbox:
 
         with Sandbox(specs) as sandbox:
             sandbox.base_url("ap-invoice")  # http://127.0.0.1:PORT/ap-invoice
+
+    Every API accepts the static `token`; the Amili APIs also accept the JWTs the identity service issues
+    for `client_credentials()`, which are scoped to one organisation (`other_org_token()` is one for a
+    second organisation, `expired_token()` one that ran out).
     """
 
     def __init__(
@@ -52,8 +67,9 @@ class Sandbox:
             vendor = VENDORS.get(spec.name)
             if vendor is not None:
                 vendor.seed(self.store)
-        context = SandboxContext(store=self.store, token=self.token, faults=frozenset(faults))
-        self.app = build_app(specs, VENDORS, context)
+        self.issuer = TokenIssuer(self.token, demo_clients(self.token))
+        context = SandboxContext(store=self.store, token=self.token, issuer=self.issuer, faults=frozenset(faults))
+        self.app, self._served = build_app(specs, VENDORS, context)
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((HOST, port))
@@ -69,8 +85,23 @@ class Sandbox:
         return f"{self.url}/{spec_name}"
 
     def serves(self, spec_name: str, operation_id: str) -> bool:
-        vendor = VENDORS.get(spec_name)
-        return vendor is not None and operation_id in vendor.handlers
+        return operation_id in self._served.get(spec_name, frozenset())
+
+    def client_credentials(self) -> tuple[str, str]:
+        """The demo client's id and secret, for the identity service's `POST /token`."""
+        client = next(iter(self.issuer.clients.values()))
+        return client.client_id, client.client_secret
+
+    def other_org_token(self) -> str:
+        """A valid token of a second organisation, to ask for the first one's resources (403 where documented)."""
+        other = list(self.issuer.clients.values())[1]
+        return str(self.issuer.issue(other)["access_token"])
+
+    def expired_token(self) -> str:
+        """A correctly signed token of the demo client whose `exp` has passed."""
+        client = next(iter(self.issuer.clients.values()))
+        issued = time.time() - EXPIRED_SECONDS_AGO - 3600
+        return str(self.issuer.issue(client, now=issued, lifetime=3600)["access_token"])
 
     def known_params(self, spec_name: str) -> dict[str, dict[str, list[str]]]:
         vendor = VENDORS.get(spec_name)

@@ -11,7 +11,7 @@ from typing import Any
 
 from apiconform.core.vocabulary import Evidence
 
-__all__ = ["evidence_of", "resolve_ref", "schema_node_evidence"]
+__all__ = ["child_schema", "evidence_of", "resolve_ref", "schema_node_evidence"]
 
 MAX_REF_DEPTH = 32
 
@@ -54,7 +54,7 @@ def schema_node_evidence(
     evidence = evidence_of(node, default=inherited)
     doc = str(node.get("x-doc", doc))
     for segment in instance_path:
-        child = _child(document, node, segment)
+        child = child_schema(document, node, segment)
         if child is None:
             break
         node = resolve_ref(document, child)
@@ -63,7 +63,7 @@ def schema_node_evidence(
     return evidence, doc
 
 
-def _child(
+def child_schema(
     document: Mapping[str, Any], node: Mapping[str, Any], segment: str | int, depth: int = 0
 ) -> Mapping[str, Any] | None:
     """The subschema judging one step of the instance; a node's own keywords win over its `allOf` parts."""
@@ -77,7 +77,7 @@ def _child(
     if depth < MAX_REF_DEPTH:
         for part in node.get("allOf", []):
             if isinstance(part, Mapping):
-                found = _child(document, resolve_ref(document, part), segment, depth + 1)
+                found = child_schema(document, resolve_ref(document, part), segment, depth + 1)
                 if found is not None:
                     return found
     additional = node.get("additionalProperties")

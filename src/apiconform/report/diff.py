@@ -1,0 +1,176 @@
+"""Regression between two report.json files: failures that are new, fixed or persisting, and drift.
+
+Findings are matched by Finding.identity (api, operation, check, pointer, expected, source), so a different
+wrong value in the same field is the same failure with a changed value (drift), not a new one. Only new
+failures make `apiconform diff` exit 1; drift (warnings that came or went, changed values, coverage won or
+lost, spec versions) is listed for a person to read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from apiconform.core.errors import ReportInputError
+from apiconform.core.regression import Comparison, DiffItem, DriftItem, DriftKind
+from apiconform.report.json_report import validate_report
+
+__all__ = ["compare", "load_report"]
+
+Identity = tuple[str, str, str, str, str, str]
+
+
+def load_report(path: Path) -> dict[str, Any]:
+    """A report.json, validated against the report schema; anything else is one ReportInputError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ReportInputError(path, f"cannot read the report ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ReportInputError(path, "not an apiconform report.json (not UTF-8 text)") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ReportInputError(path, f"not an apiconform report.json (invalid JSON: {exc.msg})") from None
+    if not isinstance(data, dict):
+        raise ReportInputError(path, "not an apiconform report.json (not a JSON object)")
+    try:
+        validate_report(data)
+    except jsonschema.ValidationError as exc:
+        where = "/" + "/".join(str(part) for part in exc.absolute_path)
+        raise ReportInputError(path, f"not a valid apiconform report.json (at {where}: {exc.message})") from None
+    return data
+
+
+def _identity(finding: dict[str, Any]) -> Identity:
+    return (
+        finding["api"],
+        finding["operation"],
+        finding["check"],
+        finding["pointer"],
+        finding["expected"],
+        finding["source"],
+    )
+
+
+def _gating(finding: dict[str, Any]) -> bool:
+    return bool(finding["severity"] == "failure" and "accepted" not in finding)
+
+
+def _status(finding: dict[str, Any] | None) -> str:
+    if finding is None:
+        return "gone"
+    if "accepted" in finding:
+        return "accepted by the baseline"
+    if finding["severity"] == "warning":
+        return f"a warning ({finding['evidence']})"
+    return "failing"
+
+
+def _by_identity(findings: Iterable[dict[str, Any]]) -> dict[Identity, dict[str, Any]]:
+    found: dict[Identity, dict[str, Any]] = {}
+    for finding in findings:
+        found.setdefault(_identity(finding), finding)
+    return found
+
+
+def compare(old: dict[str, Any], new: dict[str, Any], *, previous: str) -> Comparison:
+    """`new` judged against `old`; both are report.json documents."""
+    before = _by_identity(old["findings"])
+    after = _by_identity(new["findings"])
+    failing_before = {key for key, finding in before.items() if _gating(finding)}
+    failing_after = {key for key, finding in after.items() if _gating(finding)}
+    new_failures = [
+        DiffItem.from_finding(after[key], note="" if key not in before else f"was {_status(before[key])}")
+        for key in sorted(failing_after - failing_before)
+    ]
+    fixed = [
+        DiffItem.from_finding(before[key], note=f"now {_status(after.get(key))}")
+        for key in sorted(failing_before - failing_after)
+    ]
+    persisting = [DiffItem.from_finding(after[key]) for key in sorted(failing_before & failing_after)]
+    return Comparison(
+        previous=previous,
+        previous_started_at=old["run"]["started_at"],
+        previous_verdict=old["verdict"],
+        new_failures=tuple(new_failures),
+        fixed=tuple(fixed),
+        persisting=tuple(persisting),
+        drift=tuple(_drift(old, new, before, after)),
+    )
+
+
+def _drift(
+    old: dict[str, Any],
+    new: dict[str, Any],
+    before: dict[Identity, dict[str, Any]],
+    after: dict[Identity, dict[str, Any]],
+) -> list[DriftItem]:
+    return [*_findings_drift(before, after), *_coverage_drift(old, new), *_spec_drift(old, new)]
+
+
+def _quiet(finding: dict[str, Any]) -> bool:
+    """A warning nobody accepted: its coming and going is drift, not a regression."""
+    return not _gating(finding) and "accepted" not in finding
+
+
+def _findings_drift(before: dict[Identity, dict[str, Any]], after: dict[Identity, dict[str, Any]]) -> list[DriftItem]:
+    came = [
+        _finding_drift(DriftKind.WARNING_NEW, after[key], after=after[key]["actual"])
+        for key in sorted(set(after) - set(before))
+        if _quiet(after[key])
+    ]
+    went = [
+        _finding_drift(DriftKind.WARNING_GONE, before[key], before=before[key]["actual"])
+        for key in sorted(set(before) - set(after))
+        if _quiet(before[key])
+    ]
+    changed = [
+        _finding_drift(DriftKind.ACTUAL_CHANGED, after[key], before=before[key]["actual"], after=after[key]["actual"])
+        for key in sorted(set(before) & set(after))
+        if before[key]["actual"] != after[key]["actual"]
+    ]
+    return came + went + changed
+
+
+def _coverage_drift(old: dict[str, Any], new: dict[str, Any]) -> list[DriftItem]:
+    old_ops = {(op["api"], op["operation"]): op for op in old["operations"]}
+    new_ops = {(op["api"], op["operation"]): op for op in new["operations"]}
+    drift = []
+    for api, operation in sorted(set(old_ops) | set(new_ops)):
+        was, now = old_ops.get((api, operation)), new_ops.get((api, operation))
+        if was is None:
+            drift.append(DriftItem(kind=DriftKind.OPERATION_ADDED, api=api, operation=operation))
+        elif now is None:
+            drift.append(DriftItem(kind=DriftKind.OPERATION_REMOVED, api=api, operation=operation))
+        elif was["covered"] and not now["covered"]:
+            reason = now["skip_reason"] or "no request reached it"
+            drift.append(DriftItem(kind=DriftKind.COVERAGE_LOST, api=api, operation=operation, after=reason))
+        elif now["covered"] and not was["covered"]:
+            drift.append(DriftItem(kind=DriftKind.COVERAGE_GAINED, api=api, operation=operation))
+    return drift
+
+
+def _spec_drift(old: dict[str, Any], new: dict[str, Any]) -> list[DriftItem]:
+    old_specs = {spec["name"]: spec["version"] for spec in old["specs"]}
+    return [
+        DriftItem(kind=DriftKind.SPEC_VERSION, api=spec["name"], before=old_specs[spec["name"]], after=spec["version"])
+        for spec in new["specs"]
+        if old_specs.get(spec["name"], spec["version"]) != spec["version"]
+    ]
+
+
+def _finding_drift(kind: DriftKind, finding: dict[str, Any], *, before: str = "", after: str = "") -> DriftItem:
+    return DriftItem(
+        kind=kind,
+        api=finding["api"],
+        operation=finding["operation"],
+        check=finding["check"],
+        pointer=finding["pointer"],
+        before=before,
+        after=after,
+    )

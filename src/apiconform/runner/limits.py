@@ -1,0 +1,123 @@
+"""Bounds on what a run may do to a target: requests per second, a request budget, a time limit.
+
+Every request of a run, schemathesis's and ours, passes one RequestGate, so the bounds hold for the
+run as a whole. A run that reaches its budget or time limit stops cleanly and its report says it is
+incomplete.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+__all__ = ["RequestGate", "RunLimitReached", "RunLimits"]
+
+RETRY_STATUSES = frozenset({429, 503})
+
+
+class RunLimitReached(Exception):
+    """Raised instead of sending a request once the run's budget or time is spent."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunLimits:
+    """How much a run may ask of a target.
+
+    Usage::
+
+        RunLimits(rate=5.0, max_requests=500, max_seconds=120)   # 5 req/s, at most 500 requests, 2 minutes
+    """
+
+    rate: float | None = None
+    max_requests: int | None = None
+    max_seconds: float | None = None
+    # The longest Retry-After honoured, and how often; a target asking for more is answered with a failure.
+    max_retry_after: float = 30.0
+    max_retries: int = 3
+
+
+class RequestGate:
+    """Admits one request at a time at the configured pace; thread-safe for schemathesis workers."""
+
+    def __init__(
+        self,
+        limits: RunLimits,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.limits = limits
+        self.sent = 0
+        self.stopped: str | None = None
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._started = clock()
+        self._next_slot = self._started
+        self._on_stop: list[Callable[[], None]] = []
+
+    def on_stop(self, callback: Callable[[], None]) -> None:
+        self._on_stop.append(callback)
+
+    def acquire(self) -> None:
+        """Wait for this request's slot, or raise RunLimitReached when the run may send no more."""
+        with self._lock:
+            reason = self._exhausted()
+            if reason is not None:
+                self._stop(reason)
+                raise RunLimitReached(reason)
+            now = self._clock()
+            wait = 0.0
+            if self.limits.rate:
+                slot = max(now, self._next_slot)
+                wait = slot - now
+                self._next_slot = slot + 1.0 / self.limits.rate
+            self.sent += 1
+        if wait > 0:
+            self._sleep(wait)
+
+    def wait(self, seconds: float) -> None:
+        self._sleep(seconds)
+
+    def retry_delay(self, status: int, headers: Mapping[str, str], attempt: int) -> float | None:
+        """Seconds to wait before retrying a 429/503 that says when to come back; None means do not retry."""
+        if status not in RETRY_STATUSES or attempt >= self.limits.max_retries:
+            return None
+        value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+        delay = _parse_retry_after(value) if value is not None else None
+        if delay is None or delay > self.limits.max_retry_after:
+            return None
+        if self.limits.max_seconds is not None and self._clock() + delay > self._started + self.limits.max_seconds:
+            return None
+        return delay
+
+    def _exhausted(self) -> str | None:
+        if self.stopped is not None:
+            return self.stopped
+        if self.limits.max_requests is not None and self.sent >= self.limits.max_requests:
+            return f"request budget of {self.limits.max_requests} reached"
+        if self.limits.max_seconds is not None and self._clock() - self._started >= self.limits.max_seconds:
+            return f"time limit of {self.limits.max_seconds:g}s reached"
+        return None
+
+    def _stop(self, reason: str) -> None:
+        if self.stopped is None:
+            self.stopped = reason
+            for callback in self._on_stop:
+                callback()
+
+
+def _parse_retry_after(value: str) -> float | None:
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment.timestamp() - time.time())

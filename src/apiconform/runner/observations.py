@@ -1,0 +1,118 @@
+"""What a run saw of each enum: the values the target really returns, field by field.
+
+Recorded for every `enum` (documented, closed) and every `x-known-values` field (seen in the vendor's
+examples, open). The report shows per field which documented values were observed; a later run that
+sees a new value in an open field reports it as drift.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from apiconform.core.vocabulary import Evidence
+from apiconform.specs.document import Operation, SpecDocument
+from apiconform.specs.evidence import child_schema, evidence_of, resolve_ref
+from apiconform.specs.responses import is_json, json_pointer_escape, response_contract
+
+__all__ = ["EnumObservation", "EnumObserver"]
+
+MAX_DEPTH = 24
+MAX_VALUES = 200
+
+
+@dataclass(slots=True, kw_only=True)
+class EnumObservation:
+    api: str
+    operation: str
+    pointer: str
+    kind: str
+    documented: list[Any]
+    evidence: Evidence
+    observed: list[Any] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "api": self.api,
+            "operation": self.operation,
+            "pointer": self.pointer,
+            "kind": self.kind,
+            "documented": self.documented,
+            "observed": self.observed,
+            "evidence": self.evidence.value,
+        }
+
+
+class EnumObserver:
+    """Collects observations across a run; `pointer` uses `*` for array items so fields aggregate."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str, str], EnumObservation] = {}
+
+    @property
+    def observations(self) -> list[EnumObservation]:
+        return sorted(self._seen.values(), key=lambda item: (item.api, item.operation, item.pointer))
+
+    def observe(self, spec: SpecDocument, operation: Operation, status: int, content_type: str, body: bytes) -> None:
+        contract = response_contract(spec.raw, operation.path, operation.method, status)
+        if contract is None or not is_json(content_type or "application/json"):
+            return
+        try:
+            instance = json.loads(body)
+        except ValueError:
+            return
+        self._walk(spec, operation, contract.schema, instance, "", contract.evidence, 0)
+
+    def _walk(
+        self,
+        spec: SpecDocument,
+        operation: Operation,
+        schema: Any,
+        instance: Any,
+        pointer: str,
+        inherited: Evidence,
+        depth: int,
+    ) -> None:
+        if not isinstance(schema, dict) or depth > MAX_DEPTH:
+            return
+        node = resolve_ref(spec.raw, schema)
+        evidence = evidence_of(node, default=inherited)
+        for kind, key in (("enum", "enum"), ("known-values", "x-known-values")):
+            if key in node and isinstance(instance, str | int | float | bool):
+                self._record(spec, operation, pointer, kind, list(node[key]), evidence, instance)
+        if isinstance(instance, dict):
+            for name, value in instance.items():
+                child = child_schema(spec.raw, node, name)
+                if child is not None:
+                    self._walk(
+                        spec, operation, child, value, f"{pointer}/{json_pointer_escape(name)}", evidence, depth + 1
+                    )
+        elif isinstance(instance, list):
+            items = node.get("items")
+            for value in instance:
+                self._walk(spec, operation, items, value, f"{pointer}/*", evidence, depth + 1)
+
+    def _record(
+        self,
+        spec: SpecDocument,
+        operation: Operation,
+        pointer: str,
+        kind: str,
+        documented: list[Any],
+        evidence: Evidence,
+        value: Any,
+    ) -> None:
+        key = (spec.name, operation.label, pointer or "/")
+        entry = self._seen.get(key)
+        if entry is None:
+            entry = self._seen[key] = EnumObservation(
+                api=spec.name,
+                operation=operation.label,
+                pointer=pointer or "/",
+                kind=kind,
+                documented=documented,
+                evidence=Evidence.EXAMPLE if kind == "known-values" else evidence,
+            )
+        if value not in entry.observed and len(entry.observed) < MAX_VALUES:
+            entry.observed.append(value)

@@ -1,0 +1,334 @@
+"""Requests judged by the spec they arrive for: parameters and bodies validated before any handler runs.
+
+Built once per operation from the spec, so the sandbox accepts exactly what the contract allows: path and
+query strings are read as their schema's type, bodies are parsed by their documented media type, and
+everything is validated with format checking on.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, quote
+
+import jsonschema
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+from starlette.requests import Request
+
+from apiconform.specs.document import Operation, SpecDocument
+from apiconform.specs.evidence import resolve_ref
+
+__all__ = ["Inputs", "Invalid", "RequestContract"]
+
+SPEC_URI = "urn:apiconform:sandbox-spec"
+_INTEGER = re.compile(r"-?\d+")
+_BOUNDARY = re.compile(r"boundary=(\"[^\"]+\"|[^;\s]+)", re.IGNORECASE)
+_NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+_BOOLEANS = {"true": True, "false": False}
+MAX_PROBLEMS = 5
+FORM_MEDIA_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+class Invalid(Exception):
+    """A request the contract does not allow; `problems` say what, for the error body."""
+
+    def __init__(self, problems: tuple[str, ...], *, locations: frozenset[str], media_type: bool = False) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+        self.locations = locations
+        self.media_type = media_type
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Inputs:
+    """A request's inputs as their schemas type them."""
+
+    path: dict[str, Any] = field(default_factory=dict)
+    query: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, Any] = field(default_factory=dict)
+    body: Any = None
+    media_type: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Parameter:
+    name: str
+    location: str
+    required: bool
+    schema: Mapping[str, Any]
+    validator: jsonschema.Draft202012Validator
+
+
+@dataclass(frozen=True, slots=True)
+class _Media:
+    validator: jsonschema.Draft202012Validator
+    # Top-level properties the schema types as arrays, so a form's repeated field reads as a list.
+    arrays: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Body:
+    required: bool
+    media: dict[str, _Media]
+
+
+class _Validators:
+    """One registry per spec document, so `$ref`s inside parameter and body schemas resolve."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        resource = Resource.from_contents(dict(document), default_specification=DRAFT202012)
+        self.registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
+
+    def at(self, pointer: str) -> jsonschema.Draft202012Validator:
+        return jsonschema.Draft202012Validator(
+            {"$ref": f"{SPEC_URI}#{quote(pointer, safe='/~')}"},
+            registry=self.registry,
+            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+        )
+
+    def anything(self) -> jsonschema.Draft202012Validator:
+        return jsonschema.Draft202012Validator({})
+
+
+# Keyed by id() with the document kept alive in the value, so an id is never reused while cached.
+_VALIDATORS: dict[int, tuple[Mapping[str, Any], _Validators]] = {}
+
+
+def _validators(document: Mapping[str, Any]) -> _Validators:
+    cached = _VALIDATORS.get(id(document))
+    if cached is None or cached[0] is not document:
+        cached = _VALIDATORS[id(document)] = (document, _Validators(document))
+    return cached[1]
+
+
+class RequestContract:
+    """What one operation accepts: its parameters and its request body, with validators built once."""
+
+    def __init__(self, spec: SpecDocument, operation: Operation, *, ignored: frozenset[str] = frozenset()) -> None:
+        """`ignored` names JSON Schema keywords this server does not enforce (how a fault relaxes it)."""
+        validators = _validators(spec.raw)
+        self.ignored = ignored
+        document = spec.raw
+        self.operation = operation
+        self.parameters = [
+            _Parameter(
+                name=str(resolved["name"]),
+                location=str(resolved["in"]),
+                required=bool(resolved.get("required", resolved.get("in") == "path")),
+                schema=resolve_ref(document, resolved.get("schema", {})),
+                validator=validators.at(pointer + "/schema"),
+            )
+            for resolved, pointer in _parameters(document, operation)
+        ]
+        self.body = _body(document, operation, validators)
+
+    def parse(self, request: Request, raw_body: bytes) -> Inputs:
+        """The request's typed inputs; raises Invalid when the contract does not allow them."""
+        problems: list[str] = []
+        locations: set[str] = set()
+        inputs = Inputs()
+        query = _multi(request.query_params.multi_items())
+        for parameter in self.parameters:
+            if parameter.location == "path":
+                raw: list[str] | None = [str(request.path_params.get(parameter.name, ""))]
+                target = inputs.path
+            elif parameter.location == "query":
+                raw = query.get(parameter.name)
+                target = inputs.query
+            elif parameter.location == "header":
+                raw = request.headers.getlist(parameter.name) or None
+                target = inputs.headers
+            else:
+                continue
+            found = len(problems)
+            if raw is None:
+                if parameter.required:
+                    problems.append(f"{parameter.location} parameter {parameter.name!r} is required")
+            else:
+                value = _coerce(raw, parameter.schema)
+                problems.extend(
+                    f"{parameter.location} parameter {parameter.name!r}: {error.message}"
+                    for error in parameter.validator.iter_errors(value)
+                    if error.validator not in self.ignored
+                )
+                target[parameter.name] = value
+            if len(problems) > found:
+                locations.add(parameter.location)
+        found = len(problems)
+        body, media_type = self._parse_body(request, raw_body, problems)
+        if len(problems) > found:
+            locations.add("body")
+        if problems:
+            raise Invalid(tuple(problems[:MAX_PROBLEMS]), locations=frozenset(locations))
+        return Inputs(path=inputs.path, query=inputs.query, headers=inputs.headers, body=body, media_type=media_type)
+
+    def _parse_body(self, request: Request, raw_body: bytes, problems: list[str]) -> tuple[Any, str]:
+        if self.body is None:
+            return None, ""
+        content_type = request.headers.get("content-type", "")
+        media_type = content_type.split(";", 1)[0].strip().lower()
+        if not raw_body and not (media_type in FORM_MEDIA_TYPES and media_type in self.body.media):
+            # An empty form is a form with no fields; an empty JSON body is no body at all.
+            if self.body.required:
+                problems.append("a request body is required")
+            return None, ""
+        media = self.body.media.get(media_type)
+        if media is None:
+            message = f"unsupported media type {media_type or '(none)'!r}"
+            raise Invalid((message,), locations=frozenset({"body"}), media_type=True)
+        try:
+            body = _decode(media_type, content_type, raw_body, media.arrays)
+        except ValueError as exc:
+            problems.append(f"the body is not valid {media_type}: {exc}")
+            return None, media_type
+        problems.extend(
+            f"body{_where(error.absolute_path)}: {error.message}"
+            for error in media.validator.iter_errors(body)
+            if error.validator not in self.ignored
+        )
+        return body, media_type
+
+
+def _parameters(document: Mapping[str, Any], operation: Operation) -> list[tuple[Mapping[str, Any], str]]:
+    """Each parameter resolved, with the JSON pointer of its definition (for `$ref`s inside its schema)."""
+    path_item = _escape(operation.path)
+    found: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
+    item = document.get("paths", {}).get(operation.path, {})
+    for base, parameters in (
+        (f"/paths/{path_item}/parameters", item.get("parameters", [])),
+        (f"/paths/{path_item}/{operation.method}/parameters", item.get(operation.method, {}).get("parameters", [])),
+    ):
+        for index, parameter in enumerate(parameters):
+            pointer = f"{base}/{index}"
+            if "$ref" in parameter:
+                pointer = str(parameter["$ref"]).removeprefix("#")
+            resolved = resolve_ref(document, parameter)
+            found[(str(resolved.get("name")), str(resolved.get("in")))] = (resolved, pointer)
+    return list(found.values())
+
+
+def _body(document: Mapping[str, Any], operation: Operation, validators: _Validators) -> _Body | None:
+    request_body = operation.raw.get("requestBody")
+    if not isinstance(request_body, Mapping):
+        return None
+    pointer = f"/paths/{_escape(operation.path)}/{operation.method}/requestBody"
+    if "$ref" in request_body:
+        pointer = str(request_body["$ref"]).removeprefix("#")
+    resolved = resolve_ref(document, request_body)
+    media: dict[str, _Media] = {}
+    for media_type, definition in resolved.get("content", {}).items():
+        schema = resolve_ref(document, definition.get("schema", {}))
+        arrays = frozenset(
+            str(name)
+            for name, child in schema.get("properties", {}).items()
+            if isinstance(child, Mapping) and resolve_ref(document, child).get("type") == "array"
+        )
+        at = f"{pointer}/content/{_escape(str(media_type))}/schema" if "schema" in definition else None
+        media[str(media_type).lower()] = _Media(
+            validator=validators.at(at) if at else validators.anything(), arrays=arrays
+        )
+    return _Body(required=bool(resolved.get("required", False)), media=media)
+
+
+def _multi(items: list[tuple[str, str]]) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for name, value in items:
+        values.setdefault(name, []).append(value)
+    return values
+
+
+def _coerce(raw: list[str], schema: Mapping[str, Any]) -> Any:
+    """A parameter's wire strings read as its schema's type; what does not parse stays a string and fails."""
+    kinds = schema.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    if "array" in kinds:
+        return [_scalar(value, _items(schema)) for value in raw]
+    if len(raw) != 1:
+        return raw
+    return _scalar(raw[0], schema)
+
+
+def _items(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    items = schema.get("items")
+    return items if isinstance(items, Mapping) else {}
+
+
+def _scalar(value: str, schema: Mapping[str, Any]) -> Any:
+    kinds = schema.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    if "integer" in kinds and _INTEGER.fullmatch(value):
+        return int(value)
+    if "number" in kinds and _NUMBER.fullmatch(value):
+        number = float(value)
+        return int(number) if number.is_integer() and "e" not in value.lower() and "." not in value else number
+    if "boolean" in kinds and value in _BOOLEANS:
+        return _BOOLEANS[value]
+    if "null" in kinds and value == "null":
+        return None
+    return value
+
+
+def _decode(media_type: str, content_type: str, raw: bytes, arrays: frozenset[str]) -> Any:
+    if media_type == "application/json" or media_type.endswith("+json"):
+        try:
+            return json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(str(exc)) from None
+    if media_type == "application/x-www-form-urlencoded":
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValueError(str(exc)) from None
+        return _form(parse_qsl(text, keep_blank_values=True), arrays)
+    if media_type == "multipart/form-data":
+        return _form(_multipart(content_type, raw) if raw.strip() else [], arrays)
+    return raw.decode("utf-8", errors="replace")
+
+
+def _form(pairs: list[tuple[str, str]], arrays: frozenset[str]) -> dict[str, Any]:
+    """Form fields as the body schema types them: repeated names become arrays only where it wants one."""
+    values: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in arrays:
+            values.setdefault(name, []).append(value)
+        elif name in values:
+            previous = values[name]
+            values[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            values[name] = value
+    return values
+
+
+def _multipart(content_type: str, raw: bytes) -> list[tuple[str, str]]:
+    """The named parts of a multipart/form-data body (RFC 7578); files are read as text, which is all we keep."""
+    match = _BOUNDARY.search(content_type)
+    if match is None:
+        raise ValueError("multipart body without a boundary")
+    delimiter = b"--" + match.group(1).strip('"').encode("latin-1")
+    sections = raw.split(delimiter)
+    if len(sections) < 2 or not sections[-1].startswith(b"--"):  # noqa: PLR2004 - preamble and the closing part
+        raise ValueError("the closing boundary is missing")
+    pairs = []
+    for section in sections[1:-1]:
+        head, separator, content = section.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        if not separator:
+            raise ValueError("a part without headers")
+        disposition = email.message_from_bytes(head + b"\r\n\r\n", policy=email.policy.HTTP)
+        name = disposition.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            raise ValueError("a part without a name")
+        pairs.append((name, content.removesuffix(b"\r\n").decode("utf-8", errors="replace")))
+    return pairs
+
+
+def _where(path: Any) -> str:
+    return "".join(f"/{part}" for part in path)
+
+
+def _escape(part: str) -> str:
+    return part.replace("~", "~0").replace("/", "~1")
