@@ -43,15 +43,7 @@ def _status_codes(_: SpecDocument, operation: Operation, __: Failure, ___: int |
 
 
 def _security(document: SpecDocument, operation: Operation, _: Failure, __: int | None) -> Evidence:
-    requirements = operation.raw.get("security", document.raw.get("security", []))
-    schemes = document.raw.get("components", {}).get("securitySchemes", {})
-    levels = [
-        evidence_of(resolve_ref(document.raw, schemes[name]))
-        for requirement in requirements
-        for name in requirement
-        if name in schemes
-    ]
-    return Evidence.weakest(operation.evidence, *levels) if levels else Evidence.INFERRED
+    return document.security_evidence(operation) or Evidence.INFERRED
 
 
 def _response(document: SpecDocument, operation: Operation, failure: Failure, received: int | None) -> Evidence:

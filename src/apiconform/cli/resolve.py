@@ -187,6 +187,8 @@ def settings_for_sandbox(request: RunRequest, config: ConfigFile, sandbox: Sandb
             operation_params=sandbox.known_params(spec.name),
             served=frozenset(op.operation_id for op in spec.operations if sandbox.serves(spec.name, op.operation_id)),
             allow_writes=True,
+            expired_token=sandbox.expired_token(),
+            other_token=sandbox.other_org_token(),
         )
         for spec in sandbox.specs
     ]
@@ -196,7 +198,7 @@ def settings_for_sandbox(request: RunRequest, config: ConfigFile, sandbox: Sandb
         apis,
         target_name="sandbox",
         embedded=True,
-        secrets=[sandbox.token],
+        secrets=[sandbox.token, sandbox.expired_token(), sandbox.other_org_token()],
         tls_verify=True,
         token_env=DEFAULT_TOKEN_ENV,
         target=None,

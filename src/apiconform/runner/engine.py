@@ -33,7 +33,7 @@ from apiconform.runner.credentials import TokenSource
 from apiconform.runner.limits import RequestGate, RunLimitReached
 from apiconform.runner.observations import EnumObserver
 from apiconform.runner.probe import probe
-from apiconform.runner.scenarios import unknown_resource
+from apiconform.runner.scenarios import run_scenarios
 from apiconform.runner.settings import ApiTarget, RunSettings
 from apiconform.runner.transport import gate_schema
 from apiconform.specs.coverage import doc_coverage
@@ -129,7 +129,7 @@ def _run_api(
     with httpx.Client(verify=settings.tls_verify, timeout=settings.request_timeout) as client:
         for label in sorted(selected):
             try:
-                scenario = unknown_resource(api, operations[label], client, redactor, gate)
+                scenario = run_scenarios(api, operations[label], client, redactor, gate)
             except RunLimitReached:
                 break
             outcomes[label].requests += scenario.requests

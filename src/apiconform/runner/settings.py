@@ -42,6 +42,9 @@ class ApiTarget:
     # Read-only unless the target's config allows writes, for all operations or for the ones named.
     allow_writes: bool = False
     writable: frozenset[str] = frozenset()
+    # Credentials that must be refused: an expired token, and a valid one of another organisation.
+    expired_token: str | None = None
+    other_token: str | None = None
 
     def may_send(self, label: str) -> bool:
         method = label.split(" ", 1)[0].upper()

@@ -109,7 +109,11 @@ async def list_aritems(request: Request, context: SandboxContext) -> Response:
 
 async def get_aritem(request: Request, context: SandboxContext) -> Response:
     item_id = str(request.path_params["aritemid"])
-    item = context.store.get(KIND.AR_ITEM, item_id) if context.store.owner(KIND.AR_ITEM, item_id) == _client(request) else None
+    item = (
+        context.store.get(KIND.AR_ITEM, item_id)
+        if context.store.owner(KIND.AR_ITEM, item_id) == _client(request)
+        else None
+    )
     if item is None:
         if context.fault(Fault.AMILI_OK_UNKNOWN_ID):
             return json_response({"arItemId": item_id})
@@ -119,7 +123,11 @@ async def get_aritem(request: Request, context: SandboxContext) -> Response:
         item = {**item, "customer": context.store.get(KIND.CUSTOMER, f"{_client(request)}/{item['customerNo']}")}
     if "document" in expand:
         document = next(
-            (doc for doc in context.store.list(KIND.ARM_DOCUMENT, owner=_client(request)) if doc["documentNo"] == item["documentNo"]),
+            (
+                doc
+                for doc in context.store.list(KIND.ARM_DOCUMENT, owner=_client(request))
+                if doc["documentNo"] == item["documentNo"]
+            ),
             None,
         )
         item = {**item, "document": document}
@@ -179,7 +187,9 @@ async def create_document(request: Request, context: SandboxContext) -> Response
     client_no = _client(request)
     body = inputs_of(request).body if isinstance(inputs_of(request).body, dict) else {}
     document = _new_document(context.store, client_no, body)
-    return json_response(document, headers={"Location": location(request, f"/clients/{client_no}/documents/{document['documentId']}")})
+    return json_response(
+        document, headers={"Location": location(request, f"/clients/{client_no}/documents/{document['documentId']}")}
+    )
 
 
 def _new_document(store: Store, client_no: str, body: JsonObject) -> JsonObject:
@@ -288,7 +298,9 @@ async def create_customer(request: Request, context: SandboxContext) -> Response
     }
     customer.setdefault("kid", kid_mod10(f"{client_no}{customer_no}") if customer_no.isdigit() else "")
     context.store.put(KIND.CUSTOMER, key, customer, owner=client_no)
-    return json_response(customer, headers={"Location": location(request, f"/clients/{client_no}/customers/{customer_no}")})
+    return json_response(
+        customer, headers={"Location": location(request, f"/clients/{client_no}/customers/{customer_no}")}
+    )
 
 
 async def update_customer(request: Request, context: SandboxContext) -> Response:
@@ -300,7 +312,9 @@ async def update_customer(request: Request, context: SandboxContext) -> Response
         return error_response(404, f"customer {customer_no or '(no customerNo)'} not found")
     changes = {name: value for name, value in body.items() if isinstance(name, str)}
     updated = context.store.modify(
-        KIND.CUSTOMER, _customer_key(client_no, customer_no), lambda stored: {**stored, **changes, "updatedAt": now_iso()}
+        KIND.CUSTOMER,
+        _customer_key(client_no, customer_no),
+        lambda stored: {**stored, **changes, "updatedAt": now_iso()},
     )
     return json_response(updated)
 
@@ -359,7 +373,9 @@ def _queue(request: Request, context: SandboxContext, kind: str, key: str) -> Re
     }
     context.store.put(KIND.ARM_BATCH, batch_uuid, batch, owner=client_no)
     public = _public(batch)
-    return json_response(public, 202, headers={"Location": location(request, f"/clients/{client_no}/batches/{batch_uuid}")})
+    return json_response(
+        public, 202, headers={"Location": location(request, f"/clients/{client_no}/batches/{batch_uuid}")}
+    )
 
 
 async def get_batch(request: Request, context: SandboxContext) -> Response:
@@ -387,7 +403,9 @@ def _advance(batch: JsonObject, store: Store, client_no: str) -> JsonObject:
             if not isinstance(customer_no, str) or not customer_no:
                 errors.append({"index": index, "message": "customerNo is missing"})
                 continue
-            store.put(KIND.CUSTOMER, _customer_key(client_no, customer_no), {**item, "updatedAt": now_iso()}, owner=client_no)
+            store.put(
+                KIND.CUSTOMER, _customer_key(client_no, customer_no), {**item, "updatedAt": now_iso()}, owner=client_no
+            )
         else:
             _new_document(store, client_no, item)
     batch.update(
@@ -410,7 +428,11 @@ async def create_payment_reservation(request: Request, context: SandboxContext) 
     if item is None and customer is None:
         return error_response(404, "no AR item or customer matches the identification given")
     payment_id = str(body.get("paymentId", ""))
-    target = {"arItemId": item["arItemId"]} if item is not None else {"customerNo": customer["customerNo"] if customer else ""}
+    target = (
+        {"arItemId": item["arItemId"]}
+        if item is not None
+        else {"customerNo": customer["customerNo"] if customer else ""}
+    )
     existing = context.store.get(KIND.RESERVATION, f"{client_no}/{payment_id}")
     if existing is not None:
         if all(existing.get(key) == value for key, value in target.items()):
@@ -446,7 +468,9 @@ def _seed(store: Store) -> None:
         store.put(KIND.CLIENT, client_no, {"clientNo": client_no, "name": organization.name,
                                             "organizationNumber": organization.organization_number}, owner=client_no)  # fmt: skip
         customers = arm_customers(organization)
-        store.put_many(KIND.CUSTOMER, ((_customer_key(client_no, c["customerNo"]), c) for c in customers), owner=client_no)
+        store.put_many(
+            KIND.CUSTOMER, ((_customer_key(client_no, c["customerNo"]), c) for c in customers), owner=client_no
+        )
         aritems = arm_aritems(organization)
         store.put_many(KIND.AR_ITEM, ((item["arItemId"], item) for item in aritems), owner=client_no)
         documents = arm_documents(organization, aritems)
@@ -468,7 +492,10 @@ def _known_params(store: Store) -> dict[str, dict[str, list[str]]]:
     return {
         "GET /clients/{clientno}/aritems": client,
         "PUT /clients/{clientno}/aritems": client,
-        "GET /clients/{clientno}/aritems/{aritemid}": {**client, "aritemid": store.ids(KIND.AR_ITEM, owner=client_no)[:5]},
+        "GET /clients/{clientno}/aritems/{aritemid}": {
+            **client,
+            "aritemid": store.ids(KIND.AR_ITEM, owner=client_no)[:5],
+        },
         "GET /clients/{clientno}/documents": client,
         "POST /clients/{clientno}/documents": client,
         "POST /clients/{clientno}/documents/batch": client,
@@ -478,7 +505,10 @@ def _known_params(store: Store) -> dict[str, dict[str, list[str]]]:
         },
         "POST /clients/{clientno}/autopostings": client,
         "GET /clients/{clientno}/glitems": client,
-        "GET /clients/{clientno}/glitems/{glitemid}": {**client, "glitemid": store.ids(KIND.GL_ITEM, owner=client_no)[:5]},
+        "GET /clients/{clientno}/glitems/{glitemid}": {
+            **client,
+            "glitemid": store.ids(KIND.GL_ITEM, owner=client_no)[:5],
+        },
         "GET /clients/{clientno}/customers": client,
         "POST /clients/{clientno}/customers": client,
         "PUT /clients/{clientno}/customers": client,
@@ -486,7 +516,10 @@ def _known_params(store: Store) -> dict[str, dict[str, list[str]]]:
         "PUT /clients/{clientno}/customers/batch": client,
         "GET /clients/{clientno}/customers/{customerno}": {**client, "customerno": customers[:5]},
         "DELETE /clients/{clientno}/customers/{customerno}": {**client, "customerno": customers[-DELETABLE:]},
-        "GET /clients/{clientno}/batches/{batchuuid}": {**client, "batchuuid": store.ids(KIND.ARM_BATCH, owner=client_no)},
+        "GET /clients/{clientno}/batches/{batchuuid}": {
+            **client,
+            "batchuuid": store.ids(KIND.ARM_BATCH, owner=client_no),
+        },
         "POST /clients/{clientno}/paymentreservations": client,
         "POST /clients/{clientno}/files": client,
     }

@@ -67,16 +67,27 @@ def _case_matches(case: JsonObject, creditors: set[str], query: dict[str, Any]) 
 
 async def post_batch(request: Request, context: SandboxContext) -> Response:
     body = inputs_of(request).body if isinstance(inputs_of(request).body, dict) else {}
-    batch_id = str(body.get("batchid") or f"AC-{now_iso()[:10].replace('-', '')}-{len(context.store.ids(KIND.AUTOCOLLECT_BATCH)):06d}")
-    context.store.put(KIND.AUTOCOLLECT_BATCH, batch_id, {**body, "batchid": batch_id}, owner=principal_of(request).subject)
-    counts = {key: len(body[key]) if isinstance(body.get(key), list) else 0 for key in ("creditor", "case", "settlement")}
+    batch_id = str(
+        body.get("batchid")
+        or f"AC-{now_iso()[:10].replace('-', '')}-{len(context.store.ids(KIND.AUTOCOLLECT_BATCH)):06d}"
+    )
+    context.store.put(
+        KIND.AUTOCOLLECT_BATCH, batch_id, {**body, "batchid": batch_id}, owner=principal_of(request).subject
+    )
+    counts = {
+        key: len(body[key]) if isinstance(body.get(key), list) else 0 for key in ("creditor", "case", "settlement")
+    }
     return json_response({"batchid": batch_id, "status": "ACCEPTED", "received": counts, "receivedAt": now_iso()})
 
 
 async def get_attachment(request: Request, _: SandboxContext) -> Response:
     principal = principal_of(request)
     attachments = [
-        {"attachmentid": f"ATT-{org.client_no}-0001", "filename": f"inkassovarsel-{org.prefix}.pdf", "mimetype": "application/pdf"}
+        {
+            "attachmentid": f"ATT-{org.client_no}-0001",
+            "filename": f"inkassovarsel-{org.prefix}.pdf",
+            "mimetype": "application/pdf",
+        }
         for org in ORGANIZATIONS
         if principal.may_access_organization(org.id)
     ]

@@ -158,8 +158,13 @@ def _settle_invoices(batch: JsonObject, items: list[Any], store: Store) -> None:
             "currentAmount": amount,
             "paidAmount": 0.0,
             "claims": [
-                {"type": "PRINCIPAL", "originalAmount": amount, "currentAmount": amount, "paidAmount": 0.0,
-                 "currency": str(item.get("currency") or "NOK")},
+                {
+                    "type": "PRINCIPAL",
+                    "originalAmount": amount,
+                    "currentAmount": amount,
+                    "paidAmount": 0.0,
+                    "currency": str(item.get("currency") or "NOK"),
+                },
             ],  # fmt: skip
             "debtors": [debtor for debtor in item.get("debtors", []) if isinstance(debtor, dict)]
             if isinstance(item.get("debtors"), list)
@@ -305,7 +310,11 @@ def _legacy_batch_view(batch: JsonObject, context: SandboxContext) -> JsonObject
     view["status"] = {
         "statuscode": LEGACY_STATUS_CODES[status],
         "errors": [
-            {"objectname": "invoice", "objectindex": int(item.get("objectindex", 0)), "message": str(item.get("message", ""))}
+            {
+                "objectname": "invoice",
+                "objectindex": int(item.get("objectindex", 0)),
+                "message": str(item.get("message", "")),
+            }
             for item in view["failed"]
             if isinstance(item, dict)
         ],
@@ -606,9 +615,15 @@ def _seed(store: Store) -> None:
             ):
                 store.put_many(kind, ((child[key], child) for child in children), owner=invoice["id"])
             events = invoice_events(invoice)
-            store.put_many(KIND.EVENT, ((f"{invoice['id']}/{i}", event) for i, event in enumerate(events)), owner=invoice["id"])
-        store.put_many(KIND.BATCH, ((batch["batchId"], batch) for batch in collection_batches(organization, invoices)), owner=owner)
-        store.put_many(KIND.CASE, ((case["caseId"], case) for case in collection_cases(organization, invoices)), owner=owner)
+            store.put_many(
+                KIND.EVENT, ((f"{invoice['id']}/{i}", event) for i, event in enumerate(events)), owner=invoice["id"]
+            )
+        store.put_many(
+            KIND.BATCH, ((batch["batchId"], batch) for batch in collection_batches(organization, invoices)), owner=owner
+        )
+        store.put_many(
+            KIND.CASE, ((case["caseId"], case) for case in collection_cases(organization, invoices)), owner=owner
+        )
         settlements = organization_settlements(organization, invoices)
         store.put_many(KIND.SETTLEMENT, ((item["settlementId"], item) for item in settlements), owner=owner)
         reports = organization_reports(organization)

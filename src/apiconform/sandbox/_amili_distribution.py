@@ -55,8 +55,12 @@ def _send(document_type: str, wrapper: str | None) -> Any:
             "TransactionRid": f"TR{company}{uuid.uuid4().int % 10**8:08d}",
             "CompanyId": company,
             "DocumentType": document_type,
-            "Channel": str(inner.get("Channel", "EHF" if "EHF" in document_type else "PRINT")) if isinstance(inner, dict) else "PRINT",
-            "InvoiceNumber": str(inner.get("InvoiceNo", inner.get("ID", identifier))) if isinstance(inner, dict) else identifier,
+            "Channel": str(inner.get("Channel", "EHF" if "EHF" in document_type else "PRINT"))
+            if isinstance(inner, dict)
+            else "PRINT",
+            "InvoiceNumber": str(inner.get("InvoiceNo", inner.get("ID", identifier)))
+            if isinstance(inner, dict)
+            else identifier,
             "Status": "RECEIVED",
             "ReceivedAt": now_iso(),
             INTERNAL: {"started": time.time(), "polls": 0},

@@ -317,11 +317,17 @@ def invoice_events(invoice: JsonObject) -> list[JsonObject]:
     ]
     status = str(invoice["status"]).upper()
     if status == "PAUSED":
-        events.append({"event": "PAUSED", "at": iso(created + timedelta(days=4)), "description": "Saken er satt på pause"})
+        events.append(
+            {"event": "PAUSED", "at": iso(created + timedelta(days=4)), "description": "Saken er satt på pause"}
+        )
     if status == "CLOSED":
-        events.append({"event": "PAID", "at": iso(created + timedelta(days=11)), "description": "Innbetaling registrert"})
+        events.append(
+            {"event": "PAID", "at": iso(created + timedelta(days=11)), "description": "Innbetaling registrert"}
+        )
     if status == "WITHDRAWN":
-        events.append({"event": "WITHDRAWN", "at": iso(created + timedelta(days=11)), "description": "Trukket av kreditor"})
+        events.append(
+            {"event": "WITHDRAWN", "at": iso(created + timedelta(days=11)), "description": "Trukket av kreditor"}
+        )
     return events
 
 
@@ -344,7 +350,11 @@ def collection_batches(organization: Organization, invoices: list[JsonObject]) -
             for invoice in chosen
         ]
         failed: list[JsonObject] = [
-            {"objectindex": len(succeeded), "invoiceNumber": f"{organization.prefix}-2026-09999", "message": "dueDate is before invoiceDate"}
+            {
+                "objectindex": len(succeeded),
+                "invoiceNumber": f"{organization.prefix}-2026-09999",
+                "message": "dueDate is before invoiceDate",
+            }
         ]
         if status == "FAILED":
             succeeded = []
@@ -472,7 +482,13 @@ def autocollect_batch() -> JsonObject:
         for slot, invoice in enumerate(invoices[:4]):
             cases.append(_legacy_case(organization, invoice) if slot % 2 == 0 else _newer_case(organization, invoice))
             settlements.append(_settlement(organization, invoice, legacy=slot % 2 == 0))
-    return {"batchid": "AC-2026-000117", "offline": False, "creditor": creditors, "case": cases, "settlement": settlements}
+    return {
+        "batchid": "AC-2026-000117",
+        "offline": False,
+        "creditor": creditors,
+        "case": cases,
+        "settlement": settlements,
+    }
 
 
 def _legacy_case(organization: Organization, invoice: JsonObject) -> JsonObject:
@@ -734,9 +750,7 @@ def arm_batches(organization: Organization) -> list[JsonObject]:
             "itemCount": total,
             "succeededCount": 0 if status == "PROCESSING" else total - failed,
             "failedCount": failed,
-            "errors": [
-                {"index": index, "message": "customerNo does not exist"} for index in range(failed)
-            ],
+            "errors": [{"index": index, "message": "customerNo does not exist"} for index in range(failed)],
         }
         if status != "PROCESSING":
             batch["finishedAt"] = iso(created + timedelta(minutes=2))

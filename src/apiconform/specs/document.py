@@ -16,7 +16,7 @@ from openapi_spec_validator import validate as validate_openapi
 
 from apiconform.core.errors import SpecError
 from apiconform.core.vocabulary import Evidence
-from apiconform.specs.evidence import evidence_of
+from apiconform.specs.evidence import evidence_of, resolve_ref
 
 __all__ = ["Operation", "SpecDocument", "discover_specs", "load_spec"]
 
@@ -93,6 +93,17 @@ class SpecDocument:
                     )
                 )
         return found
+
+    def security_evidence(self, operation: Operation) -> Evidence | None:
+        """How well the need for credentials is known; None for an operation that needs none."""
+        requirements = operation.raw.get("security", self.raw.get("security", []))
+        schemes = self.raw.get("components", {}).get("securitySchemes", {})
+        names = [name for requirement in requirements for name in requirement if name in schemes]
+        if not names:
+            return None
+        return Evidence.weakest(
+            operation.evidence, *(evidence_of(resolve_ref(self.raw, schemes[name])) for name in names)
+        )
 
     def operation(self, method: str, path: str) -> Operation | None:
         for operation in self.operations:

@@ -1,0 +1,37 @@
+"""Scenarios schemathesis does not generate: requests whose expected answer depends on a condition.
+
+Each scenario reads its expectations from the spec (documented statuses, defaults, security), sends a
+handful of requests through the run's gate, and judges them with the same body check and evidence
+rules as everything else. Scenarios only read: they send GET and HEAD, never a write.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from apiconform.core.redaction import Redactor
+from apiconform.runner.limits import RequestGate
+from apiconform.runner.scenarios._kit import ScenarioOutcome, Sender
+from apiconform.runner.scenarios.auth import auth_conditions
+from apiconform.runner.scenarios.paging import paging_defaults
+from apiconform.runner.scenarios.unknown import unknown_resource
+from apiconform.runner.settings import ApiTarget
+from apiconform.specs.document import Operation
+
+__all__ = ["ScenarioOutcome", "run_scenarios"]
+
+SCENARIOS = (unknown_resource, auth_conditions, paging_defaults)
+
+
+def run_scenarios(
+    api: ApiTarget, operation: Operation, client: httpx.Client, redactor: Redactor, gate: RequestGate
+) -> ScenarioOutcome:
+    """Every scenario that applies to `operation`; RunLimitReached from the gate ends them early."""
+    sender = Sender(api=api, operation=operation, client=client, redactor=redactor, gate=gate)
+    total = ScenarioOutcome()
+    for scenario in SCENARIOS:
+        outcome = scenario(sender)
+        total.requests += outcome.requests
+        total.checks_run |= outcome.checks_run
+        total.findings += outcome.findings
+    return total

@@ -1,0 +1,150 @@
+"""What every scenario shares: building URLs from known values, sending through the gate, judging bodies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from apiconform.checks.body import body_violations
+from apiconform.core.findings import Finding, ResponseSnapshot
+from apiconform.core.redaction import Redactor
+from apiconform.core.vocabulary import CheckClass, Evidence
+from apiconform.runner.limits import RequestGate
+from apiconform.runner.settings import ApiTarget
+from apiconform.specs.document import Operation
+from apiconform.specs.evidence import evidence_of, resolve_ref
+
+__all__ = ["READ_METHODS", "Exchange", "ScenarioOutcome", "Sender"]
+
+READ_METHODS = frozenset({"get", "head"})
+
+
+@dataclass(slots=True)
+class ScenarioOutcome:
+    requests: int = 0
+    checks_run: set[CheckClass] = field(default_factory=set)
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Exchange:
+    """One request and its response, with what a finding needs already redacted."""
+
+    url: str
+    response: httpx.Response
+    curl: str
+    snapshot: ResponseSnapshot
+
+    @property
+    def status(self) -> int:
+        return self.response.status_code
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sender:
+    api: ApiTarget
+    operation: Operation
+    client: httpx.Client
+    redactor: Redactor
+    gate: RequestGate
+
+    @property
+    def is_read(self) -> bool:
+        return self.operation.method in READ_METHODS
+
+    def path_parameters(self) -> list[dict[str, Any]]:
+        return [param for param in self.operation.raw.get("parameters", []) if param.get("in") == "path"]
+
+    def known_value(self, name: str) -> str | None:
+        values = self.api.known_values(self.operation.label, name)
+        return values[0] if values else None
+
+    def known_path(self) -> dict[str, Any] | None:
+        """Path values that reach a real resource, or None when some parameter has no known value."""
+        values = {}
+        for parameter in self.path_parameters():
+            value = self.known_value(str(parameter["name"]))
+            if value is None:
+                return None
+            values[str(parameter["name"])] = value
+        return values
+
+    def documented(self, status: str) -> dict[str, Any] | None:
+        responses = self.operation.raw.get("responses", {})
+        return dict(resolve_ref(self.api.spec.raw, responses[status])) if status in responses else None
+
+    def response_evidence(self, status: str) -> Evidence:
+        """How well a documented status is known; an undocumented one is our inference."""
+        response = self.documented(status)
+        if response is None:
+            return Evidence.INFERRED
+        return Evidence.weakest(self.operation.evidence, evidence_of(response))
+
+    def send(
+        self,
+        path_values: dict[str, Any],
+        *,
+        query: dict[str, Any] | None = None,
+        authorization: str | None = "default",
+    ) -> Exchange:
+        """Send one request through the gate; `authorization=None` sends none, a string sends that header."""
+        url = self.api.base_url.rstrip("/") + self.operation.path.format_map(path_values)
+        headers = {"Accept": "application/json"}
+        if authorization == "default":
+            token = self.api.bearer_token()
+            if token:
+                self.redactor.add(token)
+                headers["Authorization"] = f"Bearer {token}"
+        elif authorization is not None:
+            headers["Authorization"] = authorization
+        self.gate.acquire()
+        response = self.client.request(self.operation.method.upper(), url, headers=headers, params=query)
+        full_url = str(response.request.url)
+        snapshot = ResponseSnapshot.from_text(
+            status=response.status_code,
+            headers=self.redactor.headers(dict(response.headers)),
+            text=self.redactor.text(response.text),
+        )
+        curl = self.redactor.curl(self.operation.method, full_url, headers)
+        return Exchange(url=full_url, response=response, curl=curl, snapshot=snapshot)
+
+    def finding(self, exchange: Exchange, *, source: str, **fields: Any) -> Finding:
+        return Finding(
+            api=self.api.spec.name,
+            operation=self.operation.label,
+            doc=fields.pop("doc", self.operation.doc),
+            source=source,
+            phase="scenario",
+            curl=exchange.curl,
+            response=exchange.snapshot,
+            actual=fields.pop("actual", f"status {exchange.status}"),
+            **fields,
+        )
+
+    def body_findings(self, exchange: Exchange, *, source: str) -> list[Finding]:
+        """The documented body check on a scenario's response, so error bodies are held to their schema."""
+        violations = body_violations(
+            self.api.spec.raw,
+            path=self.operation.path,
+            method=self.operation.method,
+            status=exchange.status,
+            content_type=exchange.response.headers.get("content-type", ""),
+            body=exchange.response.content,
+        )
+        return [
+            self.finding(
+                exchange,
+                source=source,
+                check=violation.check_class,
+                evidence=violation.evidence,
+                title=violation.title,
+                message=violation.message,
+                pointer=violation.pointer,
+                expected=violation.expected,
+                actual=violation.actual,
+                doc=violation.doc or self.operation.doc,
+            )
+            for violation in violations
+        ]

@@ -1,0 +1,89 @@
+"""A well-formed id that does not exist: the documented 404, never a 2xx, never a 5xx.
+
+Given known ids, schemathesis draws mostly from them, so a run rarely asks for a missing resource;
+this asks once per read operation with path parameters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiconform.core.vocabulary import CheckClass
+from apiconform.runner.scenarios._kit import ScenarioOutcome, Sender
+from apiconform.specs.evidence import resolve_ref
+
+__all__ = ["unknown_resource"]
+
+UNKNOWN_UUID = "00000000-0000-4000-8000-00000000a404"
+UNKNOWN_INTEGER = 987654321
+UNKNOWN_STRING = "apiconform-unknown-a404"
+SOURCE = "unknown_resource"
+
+
+def unknown_resource(sender: Sender) -> ScenarioOutcome:
+    outcome = ScenarioOutcome()
+    parameters = sender.path_parameters()
+    if not sender.is_read or not parameters:
+        return outcome
+    *context, resource = parameters
+    values = {
+        str(param["name"]): sender.known_value(str(param["name"])) or _unknown_value(param.get("schema", {}))
+        for param in context
+    }
+    values[str(resource["name"])] = _unknown_value(resolve_ref(sender.api.spec.raw, resource.get("schema", {})))
+    exchange = sender.send(values)
+    outcome.requests = 1
+    outcome.checks_run |= {CheckClass.SERVER_ERROR, CheckClass.ERROR_CODE, CheckClass.STATUS_CODE, CheckClass.SCHEMA}
+    name = resource["name"]
+    documented_404 = sender.documented("404") is not None
+    expected = "status 404" if documented_404 else "a 4xx status"
+    status = exchange.status
+    if status >= 500:  # noqa: PLR2004 - the 5xx class
+        outcome.findings.append(
+            sender.finding(
+                exchange,
+                source=SOURCE,
+                check=CheckClass.SERVER_ERROR,
+                evidence=sender.operation.evidence,
+                title=f"Server error for an unknown {name}",
+                message=f"A well-formed {name} that does not exist answered {status}.",
+                expected=expected,
+            )
+        )
+    elif status < 400:  # noqa: PLR2004 - anything but a client error
+        outcome.findings.append(
+            sender.finding(
+                exchange,
+                source=SOURCE,
+                check=CheckClass.ERROR_CODE,
+                evidence=sender.response_evidence("404"),
+                title=f"Unknown {name} answered {status}",
+                message=f"A well-formed {name} that does not exist must not succeed.",
+                expected=expected,
+            )
+        )
+    elif sender.documented(str(status)) is None:
+        documented = ", ".join(sender.operation.raw.get("responses", {}))
+        outcome.findings.append(
+            sender.finding(
+                exchange,
+                source=SOURCE,
+                check=CheckClass.STATUS_CODE,
+                evidence=sender.operation.status_codes_evidence,
+                title=f"Undocumented status {status} for an unknown {name}",
+                message=f"Documented statuses: {documented}.",
+                expected=expected,
+            )
+        )
+    outcome.findings += sender.body_findings(exchange, source=SOURCE)
+    return outcome
+
+
+def _unknown_value(schema: Any) -> Any:
+    """A value the schema accepts, so the server's answer is about existence, not about validation."""
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    if kind == "integer":
+        return UNKNOWN_INTEGER
+    if isinstance(schema, dict) and schema.get("format") == "uuid":
+        return UNKNOWN_UUID
+    return UNKNOWN_STRING
