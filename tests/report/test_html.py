@@ -242,6 +242,16 @@ class TestContent:
         assert '<polyline points="' in svg
         assert "Pass rate over 3 runs: from 100.0 % to 100.0 %" in svg
 
+    def test_cells_whose_slugs_collide_get_distinct_ids(self) -> None:
+        """Two operations that slug alike still open their own findings."""
+        operations = [operation("GET /a-b"), operation("GET /a/b")]
+        findings = [finding(operation="GET /a-b"), finding(operation="GET /a/b")]
+        page = _render(operations=operations, findings=findings)
+        ids = re.findall(r'<section class="panel" id="([^"]+)"', page)
+        assert len(ids) == len(set(ids)) == 2
+        for identifier in ids:
+            assert f'data-open="{identifier}"' in page
+
     def test_print_styles(self) -> None:
         """A print stylesheet shows every panel and hides the controls."""
         page = _render(findings=[finding()])
@@ -312,6 +322,9 @@ def visit(faulted_run: ReportRun, tmp_path_factory: pytest.TempPathFactory) -> B
         second.navigate(f"{html_path.as_uri()}#open={target['id']}")
         from_fragment = second.evaluate(f"{PANEL_STATE}({target['id']!r})")
         problems += second.console_problems()
+        third = browser.open_page(*VIEWPORT)
+        third.navigate(f"{html_path.as_uri()}#%E0%A4%A")  # a malformed fragment must not throw
+        problems += third.console_problems()
     ARTEFACT.parent.mkdir(exist_ok=True)
     shutil.copyfile(screenshot, ARTEFACT)
     return BrowserVisit(

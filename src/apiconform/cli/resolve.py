@@ -129,7 +129,10 @@ def settings_for_target(
             operation_params=operation_params,
             allow_writes=request.allow_writes or target.allow_writes,
             writable=target.writable_operations,
+            expired_token=_optional_env(target.expired_token_env),
+            other_token=_optional_env(target.other_token_env),
         )
+        secrets += [token for token in (api.expired_token, api.other_token) if token]
         if auth is not None and auth.kind == "client-credentials":
             credentials = _client_credentials(auth, target.name)
             secrets.append(credentials.client_secret)
@@ -167,6 +170,10 @@ def _client_credentials(auth: AuthConfig, target: str) -> ClientCredentials:
         client_secret=_env(auth.client_secret_env, target),
         scope=auth.scope,
     )
+
+
+def _optional_env(name: str | None) -> str | None:
+    return os.environ.get(name) or None if name else None
 
 
 def _env(name: str, target: str) -> str:

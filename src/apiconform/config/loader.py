@@ -92,6 +92,8 @@ def _target(name: str, raw: dict[str, Any], path: Path) -> TargetConfig:
         max_requests=raw.get("max-requests"),
         max_time=raw.get("max-time"),
         request_timeout=raw.get("request-timeout"),
+        expired_token_env=raw.get("expired-token-env"),
+        other_token_env=raw.get("other-token-env"),
         specs=tuple(raw.get("specs", ())),
         params=dict(raw.get("params", {})),
         operation_params={label: dict(entry.get("params", {})) for label, entry in raw.get("operations", {}).items()},

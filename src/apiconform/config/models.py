@@ -74,6 +74,9 @@ class TargetConfig:
     max_requests: int | None = None
     max_time: float | None = None
     request_timeout: float | None = None
+    # Tokens the target must refuse (an expired one) or answer with 403 (another organisation's).
+    expired_token_env: str | None = None
+    other_token_env: str | None = None
     specs: tuple[str, ...] = ()
     params: dict[str, ParamValue] = field(default_factory=dict)
     operation_params: dict[str, dict[str, ParamValue]] = field(default_factory=dict)

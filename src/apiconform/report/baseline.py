@@ -111,21 +111,21 @@ def apply_baseline(result: RunResult, entries: Sequence[BaselineEntry], *, path:
 
     The first entry in force that matches a finding accepts it. An expired entry accepts nothing.
     """
-    outcomes: list[BaselineEntryOutcome] = []
-    in_force = [entry for entry in entries if not entry.expired_on(today)]
-    accepted_by: dict[int, int] = {}
-    for index, finding in enumerate(result.findings):
-        entry = next((entry for entry in in_force if entry.matches(finding)), None)
-        if entry is not None:
-            result.findings[index] = dataclasses.replace(finding, accepted=entry.acceptance)
-            accepted_by[id(entry)] = accepted_by.get(id(entry), 0) + 1
-    for entry in entries:
-        matched = sum(1 for finding in result.findings if entry.matches(finding))
+    in_force = [index for index, entry in enumerate(entries) if not entry.expired_on(today)]
+    accepted = [0] * len(entries)
+    for position, finding in enumerate(result.findings):
+        index = next((index for index in in_force if entries[index].matches(finding)), None)
+        if index is not None:
+            result.findings[position] = dataclasses.replace(finding, accepted=entries[index].acceptance)
+            accepted[index] += 1
+    outcomes = []
+    for index, entry in enumerate(entries):
         if entry.expired_on(today):
             status = BaselineStatus.EXPIRED
-        elif accepted_by.get(id(entry)):
+        elif accepted[index]:
             status = BaselineStatus.USED
         else:
             status = BaselineStatus.UNUSED
+        matched = sum(1 for finding in result.findings if entry.matches(finding))
         outcomes.append(BaselineEntryOutcome(entry=entry, status=status, matched=matched))
     result.baseline = BaselineOutcome(path=path, checked_on=today.isoformat(), entries=tuple(outcomes))

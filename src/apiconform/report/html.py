@@ -110,6 +110,19 @@ class _Page:
         for finding in report["findings"]:
             self.findings_by_cell[finding["api"], finding["operation"], finding["check"]].append(finding)
         self.checks = [check.value for check in CheckClass]
+        # Element ids of the cells with findings; a slug shared by two cells gets a numbered suffix.
+        self.ids: dict[tuple[str, str, str], str] = {}
+        taken: set[str] = set()
+        for key in self.findings_by_cell:
+            identifier, number = cell_id(*key), 1
+            while identifier in taken:
+                number += 1
+                identifier = f"{cell_id(*key)}-{number}"
+            taken.add(identifier)
+            self.ids[key] = identifier
+
+    def _id(self, finding: dict[str, Any]) -> str:
+        return self.ids[finding["api"], finding["operation"], finding["check"]]
 
     def render(self) -> str:
         report = self.report
@@ -326,8 +339,7 @@ class _Page:
             f'<td class="clip"><code>{_e(finding["actual"])}</code></td>'
             f"<td>{_evidence(finding['evidence'])}</td>"
             f'<td class="num">×{finding["occurrences"]}</td>'
-            f'<td><a href="#{cell_id(finding["api"], finding["operation"], finding["check"])}" '
-            f'data-open="{cell_id(finding["api"], finding["operation"], finding["check"])}">details</a></td></tr>'
+            f'<td><a href="#{self._id(finding)}" data-open="{self._id(finding)}">details</a></td></tr>'
             for finding in ranked
         )
         return (
@@ -422,7 +434,7 @@ class _Page:
                 f'<td class="cell c-{_e(status)}" title="{_e(check)}: {_e(label)} ({_e(reason)})">'
                 f"{symbol}<span class=sr>{_e(label)}</span></td>"
             )
-        identifier = cell_id(api, operation, check)
+        identifier = self.ids[api, operation, check]
         evidence = min((finding["evidence"] for finding in findings), key=_evidence_strength)
         count = sum(finding["occurrences"] for finding in findings)
         title = f"{check}: {label}, {_plural(len(findings), 'finding')} on {evidence} contract; open the details"
@@ -438,7 +450,7 @@ class _Page:
             return ""
         panels = []
         for (api, operation, check), findings in self.findings_by_cell.items():
-            identifier = cell_id(api, operation, check)
+            identifier = self.ids[api, operation, check]
             articles = "".join(_finding_article(finding) for finding in findings)
             panels.append(
                 f'<section class="panel" id="{identifier}" tabindex="-1" aria-labelledby="{identifier}-h">'
@@ -945,7 +957,8 @@ SCRIPT: Final = """
     try { history.replaceState(null, "", id ? "#open=" + id : location.pathname); } catch (error) { /* file: */ }
   }
   function fromHash() {
-    const hash = decodeURIComponent(location.hash.slice(1));
+    let hash = "";
+    try { hash = decodeURIComponent(location.hash.slice(1)); } catch (error) { return; }
     const id = hash.startsWith("open=") ? hash.slice(5) : hash;
     if (id) setOpen(id, true, true);
   }

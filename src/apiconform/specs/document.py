@@ -139,7 +139,9 @@ def load_spec(path: Path | str, *, root: Path | None = None) -> SpecDocument:
     try:
         validate_openapi(raw)
     except Exception as exc:  # noqa: BLE001 - the validator raises many unrelated types; each becomes one line
-        raise SpecError(path, f"not a valid OpenAPI document: {_first_line(exc)}") from None
+        where = "/".join(str(part) for part in getattr(exc, "absolute_path", []) or [])
+        located = f" at /{where}" if where else ""
+        raise SpecError(path, f"not a valid OpenAPI document{located}: {_first_line(exc)}") from None
     return SpecDocument(name=spec_name(path, root), path=path, raw=raw)
 
 
