@@ -61,6 +61,8 @@ class OperationResult:
     requests: int = 0
     checks_run: set[CheckClass] = field(default_factory=set)
     skip_reason: str = ""
+    # Every status the target answered with, documented or not: a new one between runs is drift.
+    statuses: set[int] = field(default_factory=set)
 
     @property
     def covered(self) -> bool:
@@ -77,6 +79,7 @@ class OperationResult:
             "covered": self.covered,
             "checks_run": sorted(check.value for check in self.checks_run),
             "skip_reason": self.skip_reason,
+            "statuses": sorted(self.statuses),
         }
 
 
@@ -102,6 +105,7 @@ class RunResult:
     # Observed enum values per field, and documentation coverage per spec; rendered as given.
     enum_coverage: list[dict[str, Any]] = field(default_factory=list)
     doc_coverage: list[dict[str, Any]] = field(default_factory=list)
+    undocumented_fields: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def failures(self) -> list[Finding]:
@@ -205,6 +209,8 @@ class RunResult:
             sections["enum_coverage"] = self.enum_coverage
         if self.doc_coverage:
             sections["doc_coverage"] = self.doc_coverage
+        if self.undocumented_fields:
+            sections["undocumented_fields"] = self.undocumented_fields
         return sections
 
 

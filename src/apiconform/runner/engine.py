@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -89,6 +90,9 @@ def run(settings: RunSettings, *, on_progress: ProgressCallback | None = None) -
     if gate.stopped is not None:
         result.stop_reason = gate.stopped
     result.enum_coverage = [observation.to_dict() for observation in observer.observations]
+    result.undocumented_fields = observer.undocumented()
+    for operation in result.operations:
+        operation.statuses = observer.statuses.get((operation.api, operation.operation), set())
     result.doc_coverage = [api.to_dict() for api in doc_coverage([api.spec for api in settings.apis], []).apis]
     # Requests cut short by a stop never reach a finished scenario; the gate counted every one sent.
     result.request_count = max(result.request_count, gate.sent)
@@ -129,7 +133,9 @@ def _run_api(
     with httpx.Client(verify=settings.tls_verify, timeout=settings.request_timeout) as client:
         for label in sorted(selected):
             try:
-                scenario = run_scenarios(api, operations[label], client, redactor, gate)
+                scenario = run_scenarios(
+                    api, operations[label], client, redactor, gate, partial(observer.observe, api.spec)
+                )
             except RunLimitReached:
                 break
             outcomes[label].requests += scenario.requests

@@ -45,16 +45,29 @@ class EnumObservation:
 
 
 class EnumObserver:
-    """Collects observations across a run; `pointer` uses `*` for array items so fields aggregate."""
+    """Collects observations across a run; `pointer` uses `*` for array items so fields aggregate.
+
+    Besides enum values it notes every status code seen per operation and every response field the spec
+    does not describe: between two runs, a new one of either is drift.
+    """
 
     def __init__(self) -> None:
         self._seen: dict[tuple[str, str, str], EnumObservation] = {}
+        self.statuses: dict[tuple[str, str], set[int]] = {}
+        self.undocumented_fields: dict[tuple[str, str], set[str]] = {}
+
+    def undocumented(self) -> list[dict[str, Any]]:
+        return [
+            {"api": api, "operation": operation, "pointers": sorted(pointers)}
+            for (api, operation), pointers in sorted(self.undocumented_fields.items())
+        ]
 
     @property
     def observations(self) -> list[EnumObservation]:
         return sorted(self._seen.values(), key=lambda item: (item.api, item.operation, item.pointer))
 
     def observe(self, spec: SpecDocument, operation: Operation, status: int, content_type: str, body: bytes) -> None:
+        self.statuses.setdefault((spec.name, operation.label), set()).add(status)
         contract = response_contract(spec.raw, operation.path, operation.method, status)
         if contract is None or not is_json(content_type or "application/json"):
             return
@@ -84,6 +97,10 @@ class EnumObserver:
         if isinstance(instance, dict):
             for name, value in instance.items():
                 child = child_schema(spec.raw, node, name)
+                if child is None and "properties" in node:
+                    self.undocumented_fields.setdefault((spec.name, operation.label), set()).add(
+                        f"{pointer}/{json_pointer_escape(name)}"
+                    )
                 if child is not None:
                     self._walk(
                         spec, operation, child, value, f"{pointer}/{json_pointer_escape(name)}", evidence, depth + 1

@@ -7,6 +7,8 @@ rules as everything else. Scenarios only read: they send GET and HEAD, never a w
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
 
 from apiconform.core.redaction import Redactor
@@ -24,10 +26,15 @@ SCENARIOS = (unknown_resource, auth_conditions, paging_defaults)
 
 
 def run_scenarios(
-    api: ApiTarget, operation: Operation, client: httpx.Client, redactor: Redactor, gate: RequestGate
+    api: ApiTarget,
+    operation: Operation,
+    client: httpx.Client,
+    redactor: Redactor,
+    gate: RequestGate,
+    on_response: Callable[[Operation, int, str, bytes], None],
 ) -> ScenarioOutcome:
     """Every scenario that applies to `operation`; RunLimitReached from the gate ends them early."""
-    sender = Sender(api=api, operation=operation, client=client, redactor=redactor, gate=gate)
+    sender = Sender(api=api, operation=operation, client=client, redactor=redactor, gate=gate, on_response=on_response)
     total = ScenarioOutcome()
     for scenario in SCENARIOS:
         outcome = scenario(sender)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,8 @@ class Sender:
     client: httpx.Client
     redactor: Redactor
     gate: RequestGate
+    # Every response a scenario receives is observed like the engine's (statuses, enum values, fields).
+    on_response: Callable[[Operation, int, str, bytes], None] = lambda *_: None
 
     @property
     def is_read(self) -> bool:
@@ -101,6 +104,9 @@ class Sender:
             headers["Authorization"] = authorization
         self.gate.acquire()
         response = self.client.request(self.operation.method.upper(), url, headers=headers, params=query)
+        self.on_response(
+            self.operation, response.status_code, response.headers.get("content-type", ""), response.content
+        )
         full_url = str(response.request.url)
         snapshot = ResponseSnapshot.from_text(
             status=response.status_code,
