@@ -121,9 +121,10 @@ def _schemathesis(spec: SpecDocument, target: Target, fault: Fault | None, max_e
     method, _, path = target.operation.partition(" ")
     operation = spec.operation(method, path)
     assert operation is not None  # noqa: S101 - as above
-    with Sandbox([spec], token=ST_TOKEN, faults=[fault] if fault else []) as sandbox, tempfile.TemporaryDirectory(
-        prefix="detection-st-"
-    ) as directory:
+    with (
+        Sandbox([spec], token=ST_TOKEN, faults=[fault] if fault else []) as sandbox,
+        tempfile.TemporaryDirectory(prefix="detection-st-") as directory,
+    ):
         row.parameters = _parameters(spec, target, sandbox)
         config = Path(directory) / "schemathesis.toml"
         lines = ["[parameters]", *(f"{json.dumps(key)} = {json.dumps(value)}" for key, value in row.parameters.items())]
@@ -200,8 +201,16 @@ def _st_cell(outcome: Outcome, clean: Outcome | None) -> str:
 
 def _markdown(rows: list[Row], clean: dict[Target, Row], max_examples: int) -> str:
     faults = [row for row in rows if row.fault is not None]
-    detected = [row for row in faults if FAULTS[row.fault].detected_by.value in {s.split("/")[0] for s in row.apiconform.seen}]  # type: ignore[index]
-    st_detected = [row for row in faults if _st_cell(row.schemathesis, clean.get(row.target).schemathesis if row.target in clean else None).startswith("**yes")]  # noqa: E501
+    detected = [
+        row for row in faults if FAULTS[row.fault].detected_by.value in {s.split("/")[0] for s in row.apiconform.seen}
+    ]  # type: ignore[index]
+    st_detected = [
+        row
+        for row in faults
+        if _st_cell(row.schemathesis, clean.get(row.target).schemathesis if row.target in clean else None).startswith(
+            "**yes"
+        )
+    ]
     lines = [
         "# Fault detection: apiconform and plain schemathesis",
         "",
@@ -261,7 +270,14 @@ def _markdown(rows: list[Row], clean: dict[Target, Row], max_examples: int) -> s
     ]
     for target, row in sorted(clean.items(), key=lambda item: (item[0].api, item[0].operation)):
         parameters = ", ".join(f"`{key} = {value}`" for key, value in row.parameters.items()) or "none"
-        lines += [f"- {target.api} `{target.operation}`: parameters {parameters}", "", "  ```bash", f"  {row.st_command}", "  ```", ""]
+        lines += [
+            f"- {target.api} `{target.operation}`: parameters {parameters}",
+            "",
+            "  ```bash",
+            f"  {row.st_command}",
+            "  ```",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -281,7 +297,9 @@ def main() -> int:
         done = list(pool.map(lambda row: _run_row(row, specs, args.max_examples), [*clean_rows, *rows]))
     clean = {row.target: row for row in done if row.fault is None}
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(_markdown([row for row in done if row.fault is not None], clean, args.max_examples), encoding="utf-8")
+    args.output.write_text(
+        _markdown([row for row in done if row.fault is not None], clean, args.max_examples), encoding="utf-8"
+    )
     print(f"wrote {args.output}")
     return 0
 

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any, Final
 
 import pytest
 import yaml
-from tests.fixtures.cli import AP_SPEC, REPO_ROOT, load_report, run_cli
 
 from apiconform.core.vocabulary import CheckClass, ExitCode, Severity
 from apiconform.report import validate_report
 from apiconform.sandbox import FAULTS, Fault, FaultInfo
+from tests.fixtures.cli import AP_SPEC, REPO_ROOT, load_report, run_cli
 
 if TYPE_CHECKING:
     from tests.fixtures.cli import CliRunner
@@ -30,8 +30,9 @@ BEARER_VALUE: Final = re.compile(r"Bearer\s+([^\s\"']*)")
 TOKEN_PLACEHOLDER: Final = "$APICONFORM_TOKEN"
 INVALID_TOKEN: Final = "apiconform-invalid-token"
 HTTP_METHODS: Final = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-FAULT_CASES: Final = list(FAULTS.items())
-FAULT_IDS: Final = [fault.value for fault in FAULTS]
+# This module runs the AP spec; the Amili faults have their end-to-end tests in tests/sandbox.
+FAULT_CASES: Final = [(fault, info) for fault, info in FAULTS.items() if info.api == "ap-invoice"]
+FAULT_IDS: Final = [fault.value for fault, _ in FAULT_CASES]
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from apiconform.core.vocabulary import CheckClass, Evidence, ExitCode
 from apiconform.report.baseline import apply_baseline
 from apiconform.report.diff import compare, load_report
 from tests.fixtures.cli import CliRunner
-from tests.fixtures.reports import ReportRun
+from tests.fixtures.reports import ReportRun, invoke
 from tests.fixtures.results import AP_GET, AP_LIST, finding, operation, result
 
 ENUM: Final = finding()
@@ -205,11 +205,9 @@ class TestDiffCommand:
         assert _identities(data["new_failures"]) == _failure_identities(faulted_run.report)
         assert data["fixed"] == data["persisting"] == []
 
-    def test_text_output_names_each_new_failure(
-        self, cli: CliRunner, clean_run: ReportRun, faulted_run: ReportRun
-    ) -> None:
+    def test_text_output_names_each_new_failure(self, clean_run: ReportRun, faulted_run: ReportRun) -> None:
         """The text form has one NEW line per new failure, naming check, operation and pointer."""
-        completed = cli("diff", str(clean_run.directory), str(faulted_run.directory))
+        completed = invoke("diff", str(clean_run.directory), str(faulted_run.directory))
         new_lines = [line for line in completed.stdout.splitlines() if line.strip().startswith("NEW ")]
         assert new_lines == [
             "  NEW [enum] ap-invoice GET /v1/invoice/{id} /currency: enum: /currency in the 200 response"
@@ -226,7 +224,6 @@ class TestDiffCommand:
     )
     def test_nothing_new_exits_zero(
         self,
-        cli: CliRunner,
         clean_run: ReportRun,
         faulted_run: ReportRun,
         old: str,
@@ -236,14 +233,14 @@ class TestDiffCommand:
     ) -> None:
         """Without new failures diff exits 0, and counts fixed and persisting ones."""
         runs = {"clean": clean_run, "faulted": faulted_run}
-        completed = cli("diff", str(runs[old].directory), str(runs[new].directory), "--format", "json")
-        assert completed.returncode == exit_code, completed.stderr
+        completed = invoke("diff", str(runs[old].directory), str(runs[new].directory), "--format", "json")
+        assert completed.returncode == exit_code, completed.stdout + completed.stderr
         data = json.loads(completed.stdout)
-        assert (len(data["new_failures"]), len(data["fixed"]), len(data["persisting"])) == counts
+        assert (len(data["new_failures"]), len(data["fixed"]), len(data["persisting"])) == counts, completed.stdout
 
-    def test_markdown_output(self, cli: CliRunner, clean_run: ReportRun, faulted_run: ReportRun) -> None:
+    def test_markdown_output(self, clean_run: ReportRun, faulted_run: ReportRun) -> None:
         """--format markdown prints a PR-comment-ready section."""
-        completed = cli("diff", str(clean_run.directory), str(faulted_run.directory), "--format", "markdown")
+        completed = invoke("diff", str(clean_run.directory), str(faulted_run.directory), "--format", "markdown")
         assert completed.stdout.startswith("## apiconform diff")
         assert "**1 new**" in completed.stdout
 
@@ -258,12 +255,12 @@ class TestDiffCommand:
         ],
     )
     def test_bad_input_is_one_line_and_exit_2(
-        self, cli: CliRunner, tmp_path: Path, clean_run: ReportRun, setup: Callable[[Path], object], message: str
+        self, tmp_path: Path, clean_run: ReportRun, setup: Callable[[Path], object], message: str
     ) -> None:
         """A file that is not a report: exit 2, one line on stderr naming it, nothing on stdout."""
         bad = tmp_path / "bad.json"
         setup(bad)
-        completed = cli("diff", str(bad), str(clean_run.directory))
+        completed = invoke("diff", str(bad), str(clean_run.directory))
         assert completed.returncode == ExitCode.USAGE_ERROR
         assert completed.stdout == ""
         assert completed.stderr.splitlines() == [completed.stderr.strip()]

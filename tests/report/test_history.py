@@ -14,7 +14,7 @@ from apiconform.core.results import TargetInfo
 from apiconform.core.vocabulary import CheckClass, ExitCode
 from apiconform.report.history import SCHEMA_VERSION, HistoryDatabase, series_of
 from tests.fixtures.cli import CliRunner
-from tests.fixtures.reports import ReportRun
+from tests.fixtures.reports import ReportRun, invoke
 from tests.fixtures.results import AP_GET, finding, result
 
 STAGING: Final = TargetInfo(name="vendor-staging", base_url="https://staging.example", embedded=False)
@@ -162,19 +162,19 @@ class TestHistoryCommand:
         assert lines[-1].startswith("trend sandbox:ap-invoice: 100.0% → ")
 
     @pytest.mark.usefixtures("faulted_run")
-    def test_report_dir_finds_the_default_database(self, cli: CliRunner, clean_run: ReportRun) -> None:
+    def test_report_dir_finds_the_default_database(self, clean_run: ReportRun) -> None:
         """--report-dir reads <report dir>/history.sqlite."""
-        completed = cli("history", "--report-dir", str(clean_run.directory), "--format", "json")
+        completed = invoke("history", "--report-dir", str(clean_run.directory), "--format", "json")
         data = json.loads(completed.stdout)
         assert [row["verdict"] for row in data["runs"]] == ["violations", "conformant"]
         assert [row["failures"] for row in data["runs"]] == [1, 0]
 
     @pytest.mark.usefixtures("faulted_run")
-    def test_one_run_per_check(self, cli: CliRunner, history_db: Path) -> None:
+    def test_one_run_per_check(self, history_db: Path) -> None:
         """--run ID lists that run's failing cells."""
-        completed = cli("history", "--db", str(history_db), "--run", "2")
+        completed = invoke("history", "--db", str(history_db), "--run", "2")
         assert "  FAIL     ap-invoice GET /v1/invoice/{id} [enum] (1 finding(s))" in completed.stdout
-        data = json.loads(cli("history", "--db", str(history_db), "--run", "2", "--format", "json").stdout)
+        data = json.loads(invoke("history", "--db", str(history_db), "--run", "2", "--format", "json").stdout)
         assert {cell["status"] for cell in data["checks"] if cell["check"] == "enum"} == {"fail"}
 
     @pytest.mark.parametrize(
@@ -185,10 +185,10 @@ class TestHistoryCommand:
         ],
     )
     def test_bad_input_is_one_line_and_exit_2(
-        self, cli: CliRunner, tmp_path: Path, history_db: Path, args: tuple[str, ...], message: str
+        self, tmp_path: Path, history_db: Path, args: tuple[str, ...], message: str
     ) -> None:
         """A missing database or an unknown run: exit 2, one line on stderr."""
-        completed = cli("history", *(arg.format(tmp=tmp_path, db=history_db) for arg in args))
+        completed = invoke("history", *(arg.format(tmp=tmp_path, db=history_db) for arg in args))
         assert completed.returncode == ExitCode.USAGE_ERROR
         assert len(completed.stderr.splitlines()) == 1
         assert completed.stderr.startswith("apiconform: error: ")

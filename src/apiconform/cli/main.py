@@ -77,6 +77,8 @@ def _fail(exc: ApiconformError) -> NoReturn:
     type=click.Path(path_type=Path),
     help="Where the reports (json, junit, html, md) go; default: reports/.",
 )
+@click.option("--workers", type=click.IntRange(min=1, max=64), default=1, show_default=True, help="Parallel workers.")
+@click.option("--shard", metavar="K/N", help="Run only the K-th of N shards of the operations (merge reports after).")
 @click.option("--allow-writes", is_flag=True, help="Let the run send POST/PUT/PATCH/DELETE to a real target.")
 @click.option("--rate-limit", type=click.FloatRange(min=0, min_open=True), help="Requests per second, at most.")
 @click.option("--max-requests", type=click.IntRange(min=1), help="Request budget for the whole run.")
@@ -133,7 +135,10 @@ def run(
         ensure_writable(directory)
         reporting = reports.RunReporting(
             reports.RunReportOptions(
-                baseline=baseline, compare_to=compare_to, history=history_path, record_history=not no_history
+                baseline=baseline,
+                compare_to=compare_to,
+                history=history_path or resolve.history_path(config),
+                record_history=not no_history,
             ),
             directory,
         )

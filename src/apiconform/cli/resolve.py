@@ -52,6 +52,8 @@ class RunRequest:
     max_time: float | None = None
     request_timeout: float | None = None
     ca_bundle: Path | None = None
+    workers: int = 1
+    shard: str | None = None
 
 
 def load_config(path: Path | None) -> ConfigFile:
@@ -86,6 +88,16 @@ def parse_params(values: Iterable[str]) -> dict[str, list[str]]:
             raise UsageError(f"--param expects NAME=VALUE, got {value!r}")
         params.setdefault(name.strip(), []).append(given)
     return params
+
+
+def parse_shard(value: str | None) -> tuple[int, int] | None:
+    """`2/4` is the second of four shards; every operation lands in exactly one."""
+    if value is None:
+        return None
+    index, _, total = value.partition("/")
+    if not (index.isdigit() and total.isdigit()) or not 1 <= int(index) <= int(total):
+        raise UsageError(f"--shard expects K/N with 1 <= K <= N, got {value!r}")
+    return int(index), int(total)
 
 
 def chosen_target(request: RunRequest, config: ConfigFile) -> TargetConfig | None:
@@ -239,10 +251,19 @@ def _settings(
         max_examples=_first(request.max_examples, config.max_examples, DEFAULT_MAX_EXAMPLES),
         tls_verify=tls_verify,
         limits=limits,
+        workers=request.workers,
+        shard=parse_shard(request.shard),
         request_timeout=timeout,
         secrets=tuple(secrets),
         token_env=token_env,
     )
+
+
+def history_path(config: ConfigFile) -> Path | None:
+    """A shared history database named in the config, relative to the config file."""
+    if config.history is None or config.path is None:
+        return None
+    return config.path.parent / config.history
 
 
 def report_dir(request: RunRequest, config: ConfigFile) -> Path:

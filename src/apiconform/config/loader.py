@@ -70,6 +70,7 @@ def from_dict(data: dict[str, Any], *, path: Path | None = None) -> ConfigFile:
         seed=data.get("seed"),
         max_examples=data.get("max-examples"),
         default_target=data.get("default-target"),
+        history=data.get("history"),
         targets=targets,
     )
     if config.default_target is not None:

@@ -94,6 +94,7 @@ class ConfigFile:
     seed: int | None = None
     max_examples: int | None = None
     default_target: str | None = None
+    history: str | None = None
     targets: dict[str, TargetConfig] = field(default_factory=dict)
 
     def target(self, name: str) -> TargetConfig:

@@ -114,6 +114,7 @@ def comparison_lines(comparison: Comparison, style: Style = _plain) -> list[str]
         f"COMPARED with {comparison.previous} ({comparison.previous_started_at}, {comparison.previous_verdict}): "
         + style(f"{len(new)} new", "red" if new else "green")
         + f", {len(fixed)} fixed, {len(persisting)} persisting, {len(comparison.drift)} drift"
+        + _drift_kinds(comparison)
     ]
     for label, colour, items in (("NEW", "red", new), ("FIXED", "green", fixed), ("PERSISTING", "yellow", persisting)):
         for item in items[:MAX_LISTED]:
@@ -131,6 +132,11 @@ def comparison_lines(comparison: Comparison, style: Style = _plain) -> list[str]
     if len(comparison.drift) > MAX_LISTED:
         out.append(f"  … and {len(comparison.drift) - MAX_LISTED} more drift")
     return out
+
+
+def _drift_kinds(comparison: Comparison) -> str:
+    kinds = Counter(item.kind.value.replace("_", " ") for item in comparison.drift)
+    return f" ({', '.join(f'{count} {kind}' for kind, count in kinds.most_common())})" if kinds else ""
 
 
 def _trend_text(history: HistoryTrend) -> str:

@@ -226,7 +226,12 @@ class _Page:
         tiles = [
             (CellStatus.FAIL, summary["failures"], "failures", "on documented contract"),
             (CellStatus.WARNING, summary["warnings"], "warnings", "example or inferred contract"),
-            (CellStatus.ACCEPTED, summary.get("accepted", 0), "accepted", "by the baseline"),
+            (
+                CellStatus.ACCEPTED,
+                summary.get("accepted", 0),
+                "accepted",
+                "by the baseline" if "baseline" in report else "no baseline given",
+            ),
             (
                 CellStatus.NOT_COVERED,
                 summary["operations"] - summary["operations_covered"],

@@ -80,15 +80,17 @@ def render_markdown(report: dict[str, Any]) -> str:
     failing = report["verdict"] != "conformant"
     symbol = "❌" if failing else "✅"
     verdict = "violations" if failing else "conformant"
+    baselined = f"{summary.get('accepted', 0)} accepted by the baseline · " if "baseline" in report else ""
+    counts = (
+        f"**{_plural(summary['failures'], 'failure')}** on documented contract · "
+        f"{_plural(summary['warnings'], 'warning')} · {baselined}"
+        f"{summary['operations_covered']}/{summary['operations']} operations covered · "
+        f"pass rate {_percent(summary.get('pass_rate'))} · exit code {report['exit_code']}"
+    )
     lines = [
         f"## {symbol} apiconform: {verdict} on {code(target['name'])}",
         "",
-        (
-            f"**{_plural(summary['failures'], 'failure')}** on documented contract · "
-            f"{_plural(summary['warnings'], 'warning')} · {summary.get('accepted', 0)} accepted by the baseline · "
-            f"{summary['operations_covered']}/{summary['operations']} operations covered · "
-            f"pass rate {_percent(summary.get('pass_rate'))} · exit code {report['exit_code']}"
-        ),
+        counts,
         "",
         "| Target | Specs | Seed | Requests | Duration |",
         "|---|---|---:|---:|---:|",

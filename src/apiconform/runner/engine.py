@@ -30,15 +30,18 @@ from apiconform.core.findings import Finding, ResponseSnapshot
 from apiconform.core.redaction import Redactor
 from apiconform.core.results import OperationResult, RunResult, SpecInfo, TargetInfo
 from apiconform.core.vocabulary import CheckClass
+from apiconform.runner.bridge import bounded_client
 from apiconform.runner.credentials import TokenSource
 from apiconform.runner.limits import RequestGate, RunLimitReached
 from apiconform.runner.observations import EnumObserver
 from apiconform.runner.probe import probe
-from apiconform.runner.scenarios import run_scenarios
+from apiconform.runner.problems import transport_problem
+from apiconform.runner.scenarios import ScenarioOutcome, run_scenarios
 from apiconform.runner.settings import ApiTarget, RunSettings
-from apiconform.runner.transport import gate_schema
+from apiconform.runner.transport import gate_schema, truncation
+from apiconform.runner.trouble import BODY_CHECKS, note, too_large_line, transport_finding
 from apiconform.specs.coverage import doc_coverage
-from apiconform.specs.document import SpecDocument
+from apiconform.specs.document import Operation, SpecDocument
 
 __all__ = ["ProgressEvent", "run"]
 
@@ -130,11 +133,13 @@ def _run_api(
         if isinstance(event, events.ScenarioFinished):
             _observe(event.recorder, api.spec, observer)
     operations = {operation.label: operation for operation in api.spec.operations}
-    with httpx.Client(verify=settings.tls_verify, timeout=settings.request_timeout) as client:
+    with bounded_client(
+        timeout=settings.request_timeout, verify=settings.tls_verify, max_bytes=settings.limits.max_response_bytes
+    ) as client:
         for label in sorted(selected):
             try:
-                scenario = run_scenarios(
-                    api, operations[label], client, redactor, gate, partial(observer.observe, api.spec)
+                scenario = _bounded_scenarios(
+                    api, operations[label], client, redactor, gate, partial(observer.observe, api.spec), result, seen
                 )
             except RunLimitReached:
                 break
@@ -173,7 +178,7 @@ def _observe(recorder: ScenarioRecorder, spec: SpecDocument, observer: EnumObser
         response = interaction.response
         method, _, path = recorder.label.partition(" ")
         operation = spec.operation(method, path)
-        if response is None or operation is None:
+        if response is None or operation is None or truncation(response) is not None:
             continue
         content_type = next(
             (values[0] for name, values in response.headers.items() if name.lower() == "content-type"), ""
@@ -184,7 +189,8 @@ def _observe(recorder: ScenarioRecorder, spec: SpecDocument, observer: EnumObser
 def _outcomes(api: ApiTarget, settings: RunSettings) -> dict[str, OperationResult]:
     """One result per operation of the spec, each either selected or saying why it was not run."""
     outcomes = {}
-    for operation in api.spec.operations:
+    first = sum(len(other.spec.operations) for other in settings.apis[: settings.apis.index(api)])
+    for position, operation in enumerate(api.spec.operations, start=first):
         outcome = OperationResult(
             api=api.spec.name,
             operation=operation.label,
@@ -194,6 +200,10 @@ def _outcomes(api: ApiTarget, settings: RunSettings) -> dict[str, OperationResul
         )
         if settings.include and operation.label not in settings.include:
             outcome.skip_reason = "not selected by --include"
+        elif not settings.in_shard(position):
+            outcome.skip_reason = (
+                f"in another shard than {settings.shard[0]}/{settings.shard[1]}" if settings.shard else ""
+            )
         elif api.served is not None and operation.operation_id not in api.served:
             outcome.skip_reason = "not served by the embedded sandbox"
         elif not api.may_send(operation.label):
@@ -217,6 +227,7 @@ def _consume(
         outcome = outcomes.get(recorder.label)
         if outcome is not None:
             outcome.requests += len(recorder.interactions)
+            _note_truncated(recorder, spec, result)
             for finding in _findings(recorder, spec, str(event.phase.value), redactor):
                 _add(result, seen, finding)
             outcome.checks_run |= {
@@ -238,12 +249,75 @@ def _consume(
     elif isinstance(event, events.NonFatalError) and RunLimitReached.__name__ in repr(event.value):
         return
     elif isinstance(event, events.NonFatalError):
-        result.errors.append(redactor.text(f"{spec.name}: {event.label}: {_one_line(str(event.value))}"))
+        _non_fatal(event, spec, result, seen, redactor)
     elif isinstance(event, events.FatalError):
         result.errors.append(redactor.text(f"{spec.name}: {_one_line(str(event.exception))}"))
         result.stop_reason = "error"
     elif isinstance(event, events.EngineFinished) and event.stop_reason.value != "completed":
         result.stop_reason = str(event.stop_reason.value)
+
+
+def _non_fatal(
+    event: events.NonFatalError,
+    spec: SpecDocument,
+    result: RunResult,
+    seen: dict[FindingKey, int],
+    redactor: Redactor,
+) -> None:
+    """One error line; and when the wire failed (reset, timeout, loop, not HTTP), a finding on the operation."""
+    problem = transport_problem(event.value)
+    reason = problem.reason if problem is not None else _one_line(str(event.value))
+    note(result.errors, redactor.text(f"{spec.name}: {event.label}: {reason}"))
+    if problem is None:
+        return
+    curl = _curl(event.info.code_sample or "", redactor, token_env=redactor.token_env)
+    phase = str(event.phase.value) if event.phase is not None else ""
+    trouble = transport_finding(spec, event.label, problem, phase=phase, curl=curl)
+    if trouble is not None:
+        _add(result, seen, trouble)
+
+
+def _note_truncated(recorder: ScenarioRecorder, spec: SpecDocument, result: RunResult) -> None:
+    for interaction in recorder.interactions.values():
+        cut = truncation(interaction.response) if interaction.response is not None else None
+        if cut is not None:
+            note(result.errors, too_large_line(spec.name, recorder.label, size=cut.size, kept=cut.kept))
+
+
+def _bounded_scenarios(
+    api: ApiTarget,
+    operation: Operation,
+    client: httpx.Client,
+    redactor: Redactor,
+    gate: RequestGate,
+    on_response: Callable[[Operation, int, str, bytes], None],
+    result: RunResult,
+    seen: dict[FindingKey, int],
+) -> ScenarioOutcome:
+    """The scenarios of one operation; a request that gets no usable response ends them, and says why."""
+    try:
+        return run_scenarios(api, operation, client, redactor, gate, on_response)
+    except httpx.HTTPError as exc:
+        _scenario_trouble(exc, api.spec, operation.label, result, seen, redactor)
+        return ScenarioOutcome()
+
+
+def _scenario_trouble(
+    exc: httpx.HTTPError,
+    spec: SpecDocument,
+    label: str,
+    result: RunResult,
+    seen: dict[FindingKey, int],
+    redactor: Redactor,
+) -> None:
+    problem = transport_problem(exc)
+    reason = problem.reason if problem is not None else _one_line(str(exc))
+    note(result.errors, redactor.text(f"{spec.name}: {label}: {reason} (scenario requests stopped)"))
+    request = exc.request if isinstance(exc, httpx.RequestError) else None
+    curl = redactor.curl(request.method, str(request.url), dict(request.headers)) if request is not None else ""
+    finding = transport_finding(spec, label, problem, phase="scenario", curl=curl) if problem else None
+    if finding is not None:
+        _add(result, seen, finding)
 
 
 def _findings(recorder: ScenarioRecorder, spec: SpecDocument, phase: str, redactor: Redactor) -> list[Finding]:
@@ -260,6 +334,8 @@ def _findings(recorder: ScenarioRecorder, spec: SpecDocument, phase: str, redact
                 continue
             interaction = recorder.interactions.get(case_id)
             response = interaction.response if interaction is not None else None
+            if response is not None and truncation(response) is not None and check.name in BODY_CHECKS:
+                continue
             token_env = None if getattr(failure, "scenario", "") == "invalid_auth" else redactor.token_env
             judged = classify_failure(
                 failure,

@@ -1,5 +1,8 @@
 """Bounds on what a run may do to a target: requests per second, a request budget, a time limit.
 
+And on what a target may do to a run: how many bytes of a body are kept and how many redirects are
+followed (`runner/bounded.py` enforces both, with the per-request deadline).
+
 Every request of a run, schemathesis's and ours, passes one RequestGate, so the bounds hold for the
 run as a whole. A run that reaches its budget or time limit stops cleanly and its report says it is
 incomplete.
@@ -12,6 +15,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+
+from apiconform.runner.bounded import DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_RESPONSE_BYTES
 
 __all__ = ["RequestGate", "RunLimitReached", "RunLimits"]
 
@@ -37,6 +42,10 @@ class RunLimits:
     # The longest Retry-After honoured, and how often; a target asking for more is answered with a failure.
     max_retry_after: float = 30.0
     max_retries: int = 3
+    # Bytes of one response body kept in memory; the rest is dropped and the report says so.
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    # Same-host redirects followed per request; a redirect to another host is never followed.
+    max_redirects: int = DEFAULT_MAX_REDIRECTS
 
 
 class RequestGate:

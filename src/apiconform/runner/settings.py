@@ -10,6 +10,7 @@ from apiconform.checks import REPLACED_CHECKS
 from apiconform.runner.credentials import BasicCredentials, TokenSource
 from apiconform.runner.limits import RunLimits
 from apiconform.specs.document import SpecDocument
+from apiconform.specs.evidence import resolve_ref
 
 __all__ = ["DEFAULT_MAX_EXAMPLES", "DEFAULT_SEED", "ApiTarget", "RunSettings"]
 
@@ -72,12 +73,20 @@ class ApiTarget:
                 if label not in selected:
                     del item[method]
                     continue
-                for parameter in item[method].get("parameters", []):
+                own = [dict(resolve_ref(document, param)) for param in item[method].get("parameters", [])]
+                names = {(param.get("name"), param.get("in")) for param in own}
+                shared = [dict(resolve_ref(document, param)) for param in item.get("parameters", [])]
+                parameters = [param for param in shared if (param.get("name"), param.get("in")) not in names] + own
+                for parameter in parameters:
                     values = self.known_values(label, str(parameter.get("name")))
-                    if values and "$ref" not in parameter:
+                    if values:
+                        parameter.pop("example", None)
                         parameter["examples"] = {
                             f"{KNOWN_EXAMPLE_PREFIX}-{index}": {"value": value} for index, value in enumerate(values)
                         }
+                if parameters:
+                    item[method]["parameters"] = parameters
+            item.pop("parameters", None)  # merged into each operation above
             if not any(key in item for key in ("get", "put", "post", "delete", "patch", "head", "options")):
                 del document["paths"][path]
         return document
@@ -96,8 +105,14 @@ class RunSettings:
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT
     tls_verify: bool | str = True
     limits: RunLimits = field(default_factory=RunLimits)
+    workers: int = 1
+    # (index, total), 1-based: this run takes every operation whose position modulo total is index - 1.
+    shard: tuple[int, int] | None = None
     secrets: tuple[str, ...] = ()
     token_env: str = "APICONFORM_TOKEN"
+
+    def in_shard(self, position: int) -> bool:
+        return self.shard is None or position % self.shard[1] == self.shard[0] - 1
 
     def schemathesis_config(self, api: ApiTarget) -> dict[str, Any]:
         """The same keys a `schemathesis.toml` would hold, so st users can read what a run does."""
@@ -105,6 +120,7 @@ class RunSettings:
             "base-url": api.base_url,
             "seed": self.seed,
             "continue-on-failure": True,
+            "workers": self.workers,
             "request-timeout": self.request_timeout,
             "tls-verify": self.tls_verify,
             "generation": {"max-examples": self.max_examples, "mode": "all"},

@@ -104,7 +104,7 @@ def _listing(request: Request, context: SandboxContext, kind: str, items: list[J
 
 
 async def list_aritems(request: Request, context: SandboxContext) -> Response:
-    return _listing(request, context, KIND.AR_ITEM, context.store.list(KIND.AR_ITEM, owner=_client(request)))
+    return _listing(request, context, KIND.AR_ITEM, context.store.documents(KIND.AR_ITEM, owner=_client(request)))
 
 
 async def get_aritem(request: Request, context: SandboxContext) -> Response:
@@ -125,7 +125,7 @@ async def get_aritem(request: Request, context: SandboxContext) -> Response:
         document = next(
             (
                 doc
-                for doc in context.store.list(KIND.ARM_DOCUMENT, owner=_client(request))
+                for doc in context.store.documents(KIND.ARM_DOCUMENT, owner=_client(request))
                 if doc["documentNo"] == item["documentNo"]
             ),
             None,
@@ -137,7 +137,9 @@ async def get_aritem(request: Request, context: SandboxContext) -> Response:
 async def update_aritem(request: Request, context: SandboxContext) -> Response:
     body = inputs_of(request).body if isinstance(inputs_of(request).body, dict) else {}
     client_no = _client(request)
-    item = _find(context.store.list(KIND.AR_ITEM, owner=client_no), body, ("arItemId", "documentNo", "documentUuid"))
+    item = _find(
+        context.store.documents(KIND.AR_ITEM, owner=client_no), body, ("arItemId", "documentNo", "documentUuid")
+    )
     if item is None:
         return error_response(404, "no AR item matches arItemId, documentNo or documentUuid")
     credit = body.get("creditNote")
@@ -179,7 +181,7 @@ def _find(items: list[JsonObject], body: JsonObject, keys: tuple[str, ...]) -> J
 
 
 async def list_documents(request: Request, context: SandboxContext) -> Response:
-    documents = context.store.list(KIND.ARM_DOCUMENT, owner=_client(request))
+    documents = context.store.documents(KIND.ARM_DOCUMENT, owner=_client(request))
     return _listing(request, context, KIND.ARM_DOCUMENT, documents)
 
 
@@ -232,7 +234,7 @@ async def create_auto_postings(request: Request, context: SandboxContext) -> Res
 
 
 async def list_glitems(request: Request, context: SandboxContext) -> Response:
-    return _listing(request, context, KIND.GL_ITEM, context.store.list(KIND.GL_ITEM, owner=_client(request)))
+    return _listing(request, context, KIND.GL_ITEM, context.store.documents(KIND.GL_ITEM, owner=_client(request)))
 
 
 async def get_glitem(request: Request, context: SandboxContext) -> Response:
@@ -266,7 +268,7 @@ def _customer_key(client_no: str, customer_no: str) -> str:
 
 
 def _customers(store: Store, client_no: str) -> list[JsonObject]:
-    return [customer for customer in store.list(KIND.CUSTOMER, owner=client_no) if not customer.get(INTERNAL)]
+    return [customer for customer in store.documents(KIND.CUSTOMER, owner=client_no) if not customer.get(INTERNAL)]
 
 
 async def list_customers(request: Request, context: SandboxContext) -> Response:
@@ -284,7 +286,7 @@ async def create_customer(request: Request, context: SandboxContext) -> Response
     body = inputs_of(request).body if isinstance(inputs_of(request).body, dict) else {}
     customer_no = body.get("customerNo")
     if not isinstance(customer_no, str) or not customer_no.strip():
-        numbers = [int(customer["customerNo"]) for customer in context.store.list(KIND.CUSTOMER, owner=client_no)
+        numbers = [int(customer["customerNo"]) for customer in context.store.documents(KIND.CUSTOMER, owner=client_no)
                    if str(customer.get("customerNo", "")).isdigit()]  # fmt: skip
         customer_no = str(max(numbers, default=10000) + 1)
     key = _customer_key(client_no, customer_no)
@@ -423,7 +425,7 @@ async def create_payment_reservation(request: Request, context: SandboxContext) 
     """Tied to one AR item or one customer, found by any identification the page lists."""
     client_no = _client(request)
     body = inputs_of(request).body if isinstance(inputs_of(request).body, dict) else {}
-    item = _find(context.store.list(KIND.AR_ITEM, owner=client_no), body, DOCUMENT_KEYS)
+    item = _find(context.store.documents(KIND.AR_ITEM, owner=client_no), body, DOCUMENT_KEYS)
     customer = None if item is not None else _find(_customers(context.store, client_no), body, CUSTOMER_KEYS)
     if item is None and customer is None:
         return error_response(404, "no AR item or customer matches the identification given")
@@ -465,8 +467,12 @@ def _seed(store: Store) -> None:
     seed_organizations(store)
     for organization in ORGANIZATIONS:
         client_no = organization.client_no
-        store.put(KIND.CLIENT, client_no, {"clientNo": client_no, "name": organization.name,
-                                            "organizationNumber": organization.organization_number}, owner=client_no)  # fmt: skip
+        client = {
+            "clientNo": client_no,
+            "name": organization.name,
+            "organizationNumber": organization.organization_number,
+        }
+        store.put(KIND.CLIENT, client_no, client, owner=client_no)
         customers = arm_customers(organization)
         store.put_many(
             KIND.CUSTOMER, ((_customer_key(client_no, c["customerNo"]), c) for c in customers), owner=client_no
@@ -488,7 +494,7 @@ def _seed(store: Store) -> None:
 def _known_params(store: Store) -> dict[str, dict[str, list[str]]]:
     client_no = ORGANIZATIONS[0].client_no
     client = {"clientno": [client_no]}
-    customers = [customer["customerNo"] for customer in store.list(KIND.CUSTOMER, owner=client_no)]
+    customers = [customer["customerNo"] for customer in store.documents(KIND.CUSTOMER, owner=client_no)]
     return {
         "GET /clients/{clientno}/aritems": client,
         "PUT /clients/{clientno}/aritems": client,
@@ -551,6 +557,7 @@ ARM = VendorApi(
         "uploadFiles": upload_files,
     },
     seed=_seed,
+    identity=True,
     known_params=_known_params,
     guard=guard,
 )

@@ -58,11 +58,17 @@ def _case_matches(case: JsonObject, creditors: set[str], query: dict[str, Any]) 
     closed = str(case.get("status_statuscode", case.get("status", ""))).upper() == "CLOSED" or "closedAt" in case
     if closed and query.get("includeclosed") is not True:
         return False
-    customer = str(case.get("customerref", next(iter(case.get("debtors", [])), {}).get("customerNumber", "")))
+    customer = str(case.get("customerref", _first(case, "debtors").get("customerNumber", "")))
     if "customerref" in query and customer != str(query["customerref"]):
         return False
-    ledger = str(case.get("ledgerref", next(iter(case.get("invoices", [])), {}).get("uniqueSourceInvoiceId", "")))
+    ledger = str(case.get("ledgerref", _first(case, "invoices").get("uniqueSourceInvoiceId", "")))
     return "ledgerref" not in query or ledger == str(query["ledgerref"])
+
+
+def _first(case: JsonObject, key: str) -> JsonObject:
+    items = case.get(key)
+    first = items[0] if isinstance(items, list) and items else {}
+    return first if isinstance(first, dict) else {}
 
 
 async def post_batch(request: Request, context: SandboxContext) -> Response:
@@ -106,4 +112,5 @@ AUTOCOLLECT = VendorApi(
     spec_name="amili/autocollect",
     handlers={"getAttachment": get_attachment, "getBatch": get_batch, "postBatch": post_batch, "ping": ping},
     seed=_seed,
+    identity=True,
 )

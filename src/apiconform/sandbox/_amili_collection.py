@@ -13,6 +13,7 @@ import time
 import traceback
 import uuid
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from starlette.requests import Request
@@ -129,7 +130,7 @@ def _advance(batch: JsonObject, context: SandboxContext) -> JsonObject:
 def _settle_invoices(batch: JsonObject, items: list[Any], store: Store) -> None:
     organization_id = batch["organizationId"]
     organization = next(org for org in ORGANIZATIONS if org.id == organization_id)
-    taken = {invoice["invoiceNumber"] for invoice in store.list(KIND.INVOICE, owner=organization_id)}
+    taken = {invoice["invoiceNumber"] for invoice in store.documents(KIND.INVOICE, owner=organization_id)}
     for index, item in enumerate(items):
         problem = _invoice_problem(item, taken)
         if problem is not None:
@@ -165,7 +166,7 @@ def _settle_invoices(batch: JsonObject, items: list[Any], store: Store) -> None:
                     "paidAmount": 0.0,
                     "currency": str(item.get("currency") or "NOK"),
                 },
-            ],  # fmt: skip
+            ],
             "debtors": [debtor for debtor in item.get("debtors", []) if isinstance(debtor, dict)]
             if isinstance(item.get("debtors"), list)
             else [],
@@ -182,7 +183,7 @@ def _settle_invoices(batch: JsonObject, items: list[Any], store: Store) -> None:
         )
 
 
-def _invoice_problem(item: Any, taken: set[str]) -> str | None:
+def _invoice_problem(item: Any, taken: set[str]) -> str | None:  # noqa: PLR0911 - one answer per rule, in order
     if not isinstance(item, dict):
         return "an invoice must be an object"
     number = item.get("invoiceNumber")
@@ -219,7 +220,7 @@ def _settle_payments(batch: JsonObject, items: list[Any], store: Store) -> None:
             batch["failed"].append({"objectindex": index, "invoiceId": invoice_id, "message": problem})
             continue
         amount = round(float(item["amount"]), 2)
-        store.modify(KIND.INVOICE, invoice_id, lambda invoice, paid=amount: _apply_payment(invoice, paid))
+        store.modify(KIND.INVOICE, invoice_id, partial(_apply_payment, amount=amount))
         invoice = store.get(KIND.INVOICE, invoice_id) or {}
         payment_id = str(uuid.uuid5(uuid.UUID(batch["batchId"]), f"payment-{index}"))
         store.put(
@@ -237,8 +238,14 @@ def _settle_payments(batch: JsonObject, items: list[Any], store: Store) -> None:
             owner=invoice_id,
         )
         _event(store, invoice_id, "PAYMENT_REGISTERED", f"Innbetaling på {amount:.2f} NOK registrert")
-        batch["succeeded"].append({"$type": "paymentSuccess", "invoiceNumber": invoice.get("invoiceNumber", ""),
-                                   "caseId": invoice.get("collectionCaseNumber", ""), "invoiceId": invoice_id})  # fmt: skip
+        batch["succeeded"].append(
+            {
+                "$type": "paymentSuccess",
+                "invoiceNumber": invoice.get("invoiceNumber", ""),
+                "caseId": invoice.get("collectionCaseNumber", ""),
+                "invoiceId": invoice_id,
+            }
+        )
 
 
 def _payment_problem(item: Any, store: Store, organization_id: str) -> str | None:
@@ -338,7 +345,7 @@ def _batches(context: SandboxContext, request: Request, owner: str | None) -> li
     state, kind = str(query.get("State", "")).upper(), str(query.get("Type", "")).upper()
     batches = [
         _load_batch(context, batch["batchId"]) or batch
-        for batch in context.store.list(KIND.BATCH, owner=owner)
+        for batch in context.store.documents(KIND.BATCH, owner=owner)
         if principal.may_access_organization(batch["organizationId"])
     ]
     batches = [
@@ -418,7 +425,7 @@ def _invoice_in(request: Request, context: SandboxContext) -> JsonObject | None:
 async def get_organization_invoices(request: Request, context: SandboxContext) -> Response:
     query = inputs_of(request).query
     invoices = [
-        invoice for invoice in context.store.list(KIND.INVOICE, owner=_org(request)) if _matches(invoice, query)
+        invoice for invoice in context.store.documents(KIND.INVOICE, owner=_org(request)) if _matches(invoice, query)
     ]
     chosen, token = page(invoices, query.get("PageToken"), None)
     return json_response(envelope([_invoice_view(invoice, context) for invoice in chosen], next_page_token=token))
@@ -444,7 +451,7 @@ def _instant(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        parsed = datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value.upper())
     except ValueError:
         return None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
@@ -485,7 +492,7 @@ def _invoice_children(request: Request, context: SandboxContext, kind: str) -> R
     invoice = _invoice_in(request, context)
     if invoice is None:
         return error_response(404, "invoice not found")
-    return json_response(envelope(context.store.list(kind, owner=invoice["id"])))
+    return json_response(envelope(context.store.documents(kind, owner=invoice["id"])))
 
 
 def _event(store: Store, invoice_id: str, event: str, description: str) -> None:
@@ -545,7 +552,7 @@ async def get_cases(request: Request, context: SandboxContext) -> Response:
     exact = {"Status": "status", "Type": "type", "CaseNumber": "caseNumber", "CustomerNumber": "customerNumber",
              "UniqueSourceInvoiceId": "uniqueSourceInvoiceId"}  # fmt: skip
     cases = []
-    for case in context.store.list(KIND.CASE, owner=_org(request)):
+    for case in context.store.documents(KIND.CASE, owner=_org(request)):
         if any(name in query and str(case[key]).upper() != str(query[name]).upper() for name, key in exact.items()):
             continue
         if term and term not in f"{case['debtorName']} {case['caseNumber']} {case['customerNumber']}".lower():
@@ -565,7 +572,7 @@ async def get_settlements(request: Request, context: SandboxContext) -> Response
     start, end = _as_date_time(query.get("fromDate")), _as_date_time(query.get("toDate"))
     settlements = [
         settlement
-        for settlement in context.store.list(KIND.SETTLEMENT, owner=_org(request))
+        for settlement in context.store.documents(KIND.SETTLEMENT, owner=_org(request))
         if (start is None or settlement["settledAt"] >= start) and (end is None or settlement["settledAt"] <= end)
     ]
     chosen, token = page(settlements, query.get("pageToken"), query.get("pageSize"))
@@ -580,7 +587,7 @@ async def get_settlement_by_id(request: Request, context: SandboxContext) -> Res
 
 
 async def get_reports(request: Request, context: SandboxContext) -> Response:
-    return json_response(envelope(context.store.list(KIND.REPORT, owner=_org(request))))
+    return json_response(envelope(context.store.documents(KIND.REPORT, owner=_org(request))))
 
 
 async def banqsoft(_: Request, __: SandboxContext) -> Response:
@@ -690,6 +697,7 @@ COLLECTION = VendorApi(
         "getSettlementById": get_settlement_by_id,
     },
     seed=_seed,
+    identity=True,
     known_params=_known_params,
     guard=guard,
 )

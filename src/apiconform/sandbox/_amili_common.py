@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from apiconform.sandbox._amili_seed import ORGANIZATIONS, Organization, iso
+from apiconform.sandbox._app import base_path
 from apiconform.sandbox._storage import Store
 
 __all__ = [
@@ -122,5 +123,5 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 def location(request: Request, path: str) -> str:
-    """A Location header for a resource of this API (the mount's root path plus the resource path)."""
-    return f"{request.scope.get('root_path', '')}{path}"
+    """A Location header for a resource of this API (where the API is mounted plus the resource path)."""
+    return f"{base_path(request)}{path}"

@@ -181,6 +181,7 @@ DISTRIBUTION_INVOICE = VendorApi(
         "checkBankAgreementStatus": bank_agreement_status,
     },
     seed=_seed_invoice,
+    identity=True,
     known_params=_known_invoice,
 )
 
@@ -213,4 +214,5 @@ DISTRIBUTION_PARTNER = VendorApi(
     spec_name="amili/distribution-partner",
     handlers={"getAvailableCompanies": partner_companies, "requestToken": partner_token},
     seed=_seed_invoice,
+    identity=True,
 )

@@ -102,4 +102,5 @@ IDENTITY = VendorApi(
         "checkHealth": check_health,
     },
     seed=_seed,
+    identity=True,
 )

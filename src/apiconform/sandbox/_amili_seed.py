@@ -205,6 +205,10 @@ _INVOICE_PLAN: dict[str, list[str]] = {
     "havbris": ["OPEN", "Open", "CLOSED", "OPEN"],
 }  # fmt: skip
 PAUSE_SLOTS = range(6, 9)
+# A reminder carries the statutory reminder fee (purregebyr).
+REMINDER_FEE = 35.0
+# Every fourth invoice has been paid a quarter of, so partial payments show.
+PARTLY_PAID_SLOT = 3
 RESUME_SLOTS = range(9, 12)
 WITHDRAW_SLOTS = range(12, 15)
 _PRODUCTS = (
@@ -225,22 +229,29 @@ def collection_invoices(organization: Organization) -> list[JsonObject]:
         invoice_date = _EPOCH.date() + timedelta(days=3 * slot)
         due_date = invoice_date + timedelta(days=14)
         created = _EPOCH + timedelta(days=3 * slot + 20, hours=slot % 5)
-        description, price = _PRODUCTS[(slot + organization.index) % len(_PRODUCTS)]
+        _, price = _PRODUCTS[(slot + organization.index) % len(_PRODUCTS)]
         principal = _money(price * (1 + _VAT_RATE) * (1 + (slot % 3) / 10))
         kind = "PAYMENT_REMINDER" if slot % 3 == 1 else "NOTICE"
-        fee = 35.0 if kind == "PAYMENT_REMINDER" else 0.0
-        paid = principal + fee if status == "CLOSED" else _money(principal / 4) if slot % 4 == 3 else 0.0
+        fee = REMINDER_FEE if kind == "PAYMENT_REMINDER" else 0.0
+        partly_paid = slot % 4 == PARTLY_PAID_SLOT
+        paid = principal + fee if status == "CLOSED" else _money(principal / 4) if partly_paid else 0.0
         original = _money(principal + fee)
-        claims = [
-            {"type": "PRINCIPAL", "originalAmount": principal, "currency": "NOK"},
-            *([{"type": "REMINDER_FEE", "originalAmount": fee, "currency": "NOK"}] if fee else []),
-        ]
+        claims: list[JsonObject] = []
         left = paid
-        for claim in claims:
-            covered = min(left, claim["originalAmount"])
+        for claim_type, amount in (("PRINCIPAL", principal), ("REMINDER_FEE", fee)):
+            if not amount:
+                continue
+            covered = min(left, amount)
             left -= covered
-            claim["paidAmount"] = _money(covered)
-            claim["currentAmount"] = _money(claim["originalAmount"] - covered)
+            claims.append(
+                {
+                    "type": claim_type,
+                    "originalAmount": amount,
+                    "currentAmount": _money(amount - covered),
+                    "paidAmount": _money(covered),
+                    "currency": "NOK",
+                }
+            )
         invoice: JsonObject = {
             "id": amili_id("invoice", organization.key, number),
             "organization": organization.summary(),
@@ -495,7 +506,7 @@ def _legacy_case(organization: Organization, invoice: JsonObject) -> JsonObject:
     debtor = invoice["debtors"][0]
     original = float(invoice["originalInvoiceAmount"])
     paid = float(invoice["paidAmount"])
-    fee = 35.0 if invoice["type"] == "PAYMENT_REMINDER" else 0.0
+    fee = REMINDER_FEE if invoice["type"] == "PAYMENT_REMINDER" else 0.0
     case: JsonObject = {
         "creditorid": organization.organization_number,
         "customerref": debtor["customerNumber"],
@@ -712,7 +723,12 @@ def arm_documents(organization: Organization, aritems: list[JsonObject]) -> list
     return documents
 
 
-_GL_ACCOUNTS = (("1500", "Kundefordringer"), ("3000", "Salgsinntekt, avgiftspliktig"), ("2700", "Utgående merverdiavgift, høy sats"), ("1920", "Bankinnskudd"))  # fmt: skip
+_GL_ACCOUNTS = (
+    ("1500", "Kundefordringer"),
+    ("3000", "Salgsinntekt, avgiftspliktig"),
+    ("2700", "Utgående merverdiavgift, høy sats"),
+    ("1920", "Bankinnskudd"),
+)
 
 
 def arm_glitems(organization: Organization, aritems: list[JsonObject]) -> list[JsonObject]:
@@ -720,7 +736,12 @@ def arm_glitems(organization: Organization, aritems: list[JsonObject]) -> list[J
     for slot in range(_ARM_SIZES[organization.key][3]):
         account, name = _GL_ACCOUNTS[slot % len(_GL_ACCOUNTS)]
         source = aritems[slot // len(_GL_ACCOUNTS)]
-        amount = {"1500": source["amountInclVat"], "3000": -source["amountExclVat"], "2700": -source["vatAmount"]}
+        amounts: dict[str, float] = {
+            "1500": source["amountInclVat"],
+            "3000": -source["amountExclVat"],
+            "2700": -source["vatAmount"],
+            "1920": -source["amountInclVat"],
+        }
         items.append(
             {
                 "glItemId": f"GL{organization.client_no}{slot + 1:06d}",
@@ -728,7 +749,7 @@ def arm_glitems(organization: Organization, aritems: list[JsonObject]) -> list[J
                 "postingDate": source["documentDate"],
                 "account": account,
                 "accountName": name,
-                "amount": _money(amount.get(account, source["amountInclVat"])),
+                "amount": _money(amounts[account]),
                 "currency": "NOK",
                 "text": f"{source['documentType'].replace('_', ' ').title()} {source['documentNo']}",
                 "documentNo": source["documentNo"],

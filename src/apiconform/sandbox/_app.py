@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import dataclasses
+import hmac
 import json
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from typing import Any
 
@@ -24,7 +24,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
 from apiconform.core.vocabulary import Evidence
@@ -42,6 +42,7 @@ __all__ = [
     "Handler",
     "SandboxContext",
     "VendorApi",
+    "base_path",
     "build_app",
     "documented_status",
     "error_response",
@@ -95,6 +96,8 @@ class VendorApi:
     seed: Callable[[Store], None]
     known_params: Callable[[Store], dict[str, dict[str, list[str]]]] = field(default=lambda _: {})
     guard: Guard | None = None
+    # Whether the API takes the tokens of the sandbox's identity service as well as the static token.
+    identity: bool = False
 
 
 def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
@@ -132,7 +135,11 @@ def refuse(request: Request, preferred: Iterable[int], message: str) -> JSONResp
 def build_app(
     specs: list[SpecDocument], vendors: Mapping[str, VendorApi], context: SandboxContext
 ) -> tuple[Starlette, dict[str, frozenset[str]]]:
-    """The app, and per spec the operation ids it serves."""
+    """The app, and per spec the operation ids it serves.
+
+    Routes carry the spec's prefix themselves rather than sitting under a Mount, whose catch-all does
+    not match every byte a fuzzer puts in a path segment (a newline, say).
+    """
     routes: list[BaseRoute] = []
     served: dict[str, frozenset[str]] = {}
     for spec in specs:
@@ -143,9 +150,16 @@ def build_app(
         served[spec.name] = (
             frozenset(operation.operation_id for operation in spec.operations) if vendor is not None else frozenset()
         )
-        mounted = [Route(path, _PathEndpoint(by_path[path])) for path in sorted(by_path, key=_concrete_first)]
-        routes.append(Mount(f"/{spec.name}", routes=mounted))
+        routes += [
+            Route(f"/{spec.name}{path}", _PathEndpoint(by_path[path])) for path in sorted(by_path, key=_concrete_first)
+        ]
     return Starlette(routes=routes, exception_handlers={HTTPException: _http_error}), served
+
+
+def base_path(request: Request) -> str:
+    """Where this request's API is mounted (`/amili/collection`), for Location headers."""
+    prefix: str = request.state.base_path
+    return prefix
 
 
 def _concrete_first(path: str) -> tuple[tuple[int, str], ...]:
@@ -186,6 +200,7 @@ def _endpoint(
         requirements=requirements,
         schemes=schemes,
         issuer=context.issuer,
+        identity=vendor is not None and vendor.identity,
         skip=bool(faults & SKIP_AUTH),
         any_token=bool(faults & ACCEPT_ANY_TOKEN),
         accept_expired=bool(faults & ACCEPT_EXPIRED),
@@ -200,8 +215,11 @@ def _endpoint(
         handler = vendor.handlers.get(operation.operation_id) or generic_handler(spec, operation)
     guard = vendor.guard if vendor is not None else None
 
+    prefix = f"/{spec.name}"
+
     async def endpoint(request: Request) -> Response:
         request.state.operation = operation
+        request.state.base_path = prefix
         principal = auth.principal(request, operation)
         if isinstance(principal, Response):
             return principal
@@ -243,7 +261,7 @@ def _rejection_status(operation: Operation, invalid: Invalid) -> int:
 
 def _lenient(request: Request, raw_body: bytes) -> Inputs:
     """What a server that skips validation makes of a request: whatever parses, typed or not."""
-    query = {name: value for name, value in request.query_params.items()}
+    query: dict[str, Any] = dict(request.query_params.items())
     try:
         body = json.loads(raw_body) if raw_body else None
     except ValueError:
@@ -251,63 +269,67 @@ def _lenient(request: Request, raw_body: bytes) -> Inputs:
     return Inputs(path=dict(request.path_params), query=query, body=body, media_type="")
 
 
+@dataclass(frozen=True, slots=True)
+class _Refusal:
+    reason: str
+    insufficient_scope: bool = False
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Auth:
     requirements: list[dict[str, list[str]]]
     schemes: Mapping[str, Any]
     issuer: TokenIssuer
+    identity: bool = False
     skip: bool = False
     any_token: bool = False
     accept_expired: bool = False
     ignore_scoping: bool = False
 
     def principal(self, request: Request, operation: Operation) -> Principal | Response:
+        """Who is calling, or the 401/403 answer; any one requirement of the operation's list suffices."""
         if not self.requirements or any(not requirement for requirement in self.requirements):
             return ANONYMOUS
         if self.skip:
             return Principal(subject="anonymous")
         scheme, _, credential = request.headers.get("authorization", "").partition(" ")
-        scheme = scheme.lower()
-        reasons: list[str] = []
-        insufficient = False
-        for requirement in self.requirements:
-            principal: Principal | None = None
-            for name, scopes in requirement.items():
-                kind = _scheme_kind(resolve_ref({"components": {"securitySchemes": self.schemes}}, self.schemes[name]))
-                if kind != scheme:
-                    reasons.append(f"{kind} credentials required" if kind else "unsupported security scheme")
-                    principal = None
-                    break
-                found = self._credential(kind, credential.strip())
-                if isinstance(found, str):
-                    reasons.append(found)
-                    principal = None
-                    break
-                if not all(found.has_scope(scope) for scope in scopes):
-                    insufficient = True
-                    reasons.append(f"the token lacks the scope {' '.join(scopes)}")
-                    principal = None
-                    break
-                principal = found
-            if principal is not None:
-                return (
-                    dataclasses.replace(principal, organizations=None, clients=None)
-                    if self.ignore_scoping
-                    else principal
-                )
-        if insufficient and "403" in operation.raw.get("responses", {}):
-            return error_response(403, reasons[-1])
+        outcomes = [self._satisfy(requirement, scheme.lower(), credential.strip()) for requirement in self.requirements]
+        for outcome in outcomes:
+            if isinstance(outcome, Principal):
+                return replace(outcome, organizations=None, clients=None) if self.ignore_scoping else outcome
+        refusals = [outcome for outcome in outcomes if isinstance(outcome, _Refusal)]
+        lacking = next((refusal for refusal in refusals if refusal.insufficient_scope), None)
+        if lacking is not None and "403" in operation.raw.get("responses", {}):
+            return error_response(403, lacking.reason)
         kinds = {_scheme_kind(self.schemes.get(name, {})) for requirement in self.requirements for name in requirement}
         challenge = 'Basic realm="sandbox"' if kinds == {"basic"} else 'Bearer realm="sandbox"'
-        return error_response(401, reasons[0] if reasons else "credentials required", {"WWW-Authenticate": challenge})
+        return error_response(401, refusals[0].reason, {"WWW-Authenticate": challenge})
+
+    def _satisfy(self, requirement: Mapping[str, list[str]], scheme: str, credential: str) -> Principal | _Refusal:
+        principal: Principal | None = None
+        for name, scopes in requirement.items():
+            kind = _scheme_kind(self.schemes.get(name, {}))
+            if kind != scheme:
+                return _Refusal(f"{kind} credentials required" if kind else "unsupported security scheme")
+            found = self._credential(kind, credential)
+            if isinstance(found, str):
+                return _Refusal(found)
+            if not all(found.has_scope(scope) for scope in scopes):
+                return _Refusal(f"the token lacks the scope {' '.join(scopes)}", insufficient_scope=True)
+            principal = found
+        return principal if principal is not None else _Refusal("credentials required")
 
     def _credential(self, kind: str, credential: str) -> Principal | str:
         if not credential:
             return f"missing {kind} credentials"
         if self.any_token:
             return Principal(subject="anyone")
-        if kind == "basic":
-            return self._basic(credential)
+        return self._basic(credential) if kind == "basic" else self._bearer(credential)
+
+    def _bearer(self, credential: str) -> Principal | str:
+        if not self.identity:
+            same = hmac.compare_digest(credential.encode(), self.issuer.static_token.encode())
+            return Principal(subject="sandbox") if same else "invalid bearer token"
         try:
             return self.issuer.principal(credential, accept_expired=self.accept_expired)
         except _jwt.InvalidTokenError as exc:

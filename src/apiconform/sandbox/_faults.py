@@ -187,7 +187,7 @@ FAULTS: dict[Fault, FaultInfo] = {
         operation=INVOICE_BY_ID,
         detected_by=CheckClass.REQUIRED,
         severity=Severity.FAILURE,
-        needs="the spec to list `data` as required in InvoiceEnvelope (no Amili response schema lists a required field)",
+        needs="the spec to list `data` as required in InvoiceEnvelope (no Amili response schema requires a field)",
     ),
     Fault.AMILI_ENVELOPE_DROPPED: FaultInfo(
         description="Get all batches answers a bare array instead of the {summary, data} envelope",
@@ -218,7 +218,7 @@ FAULTS: dict[Fault, FaultInfo] = {
         severity=Severity.FAILURE,
     ),
     Fault.AMILI_STATUS_NEITHER_SHAPE: FaultInfo(
-        description="legacy batch status sent as a bare status code (0), neither the status object nor a lifecycle string",
+        description="legacy batch status sent as a bare status code, neither the status object nor a lifecycle string",
         api=COLLECTION,
         operation=ALL_BATCHES,
         detected_by=CheckClass.SCHEMA,
@@ -269,7 +269,7 @@ FAULTS: dict[Fault, FaultInfo] = {
         severity=Severity.FAILURE,
     ),
     Fault.AMILI_UNDOCUMENTED_STATUS: FaultInfo(
-        description="Get batch by ID answers 206 while a batch is partly done (the page lists 200, 401, 403, 404, 500, 503)",
+        description="Get batch by ID answers 206 for a partly done batch (its page lists 200, 401, 403, 404, 500, 503)",
         api=COLLECTION,
         operation=BATCH_BY_ID,
         detected_by=CheckClass.STATUS_CODE,

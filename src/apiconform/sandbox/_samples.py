@@ -68,14 +68,14 @@ def _own(document: Mapping[str, Any], node: Mapping[str, Any], name: str, depth:
         if depth >= MAX_DEPTH or not isinstance(items, Mapping):
             return []
         return [sample(document, items, name=name, depth=depth + 1)] * max(1, int(node.get("minItems", 1)))
-    if kind == "integer":
-        return int(node.get("minimum", 0))
-    if kind == "number":
-        return float(node.get("minimum", 0))
-    if kind == "boolean":
-        return False
-    if kind == "null":
-        return None
+    scalars: dict[str | None, Any] = {
+        "integer": int(node.get("minimum", 0)),
+        "number": float(node.get("minimum", 0)),
+        "boolean": False,
+        "null": None,
+    }
+    if kind in scalars:
+        return scalars[kind]
     return _FORMAT_SAMPLES.get(str(node.get("format", "")), name)
 
 

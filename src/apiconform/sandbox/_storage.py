@@ -68,7 +68,7 @@ class Store:
             ).fetchone()
         return None if row is None else str(row[0])
 
-    def list(self, kind: str, *, owner: str | None = None) -> list[Document]:
+    def documents(self, kind: str, *, owner: str | None = None) -> list[Document]:
         """Every document of a kind (of one owner), in the order it was first stored."""
         query = "SELECT body FROM resources WHERE kind = ?"
         args: tuple[str, ...] = (kind,)

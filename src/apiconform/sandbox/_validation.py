@@ -321,7 +321,7 @@ def _multipart(content_type: str, raw: bytes) -> list[tuple[str, str]]:
         disposition = email.message_from_bytes(head + b"\r\n\r\n", policy=email.policy.HTTP)
         name = disposition.get_param("name", header="content-disposition")
         if not isinstance(name, str):
-            raise ValueError("a part without a name")
+            raise ValueError("a part without a name")  # noqa: TRY004 - a malformed body, read as ValueError
         pairs.append((name, content.removesuffix(b"\r\n").decode("utf-8", errors="replace")))
     return pairs
 

@@ -74,10 +74,16 @@ class SpecDocument:
                 if method not in item:
                     continue
                 raw = dict(item[method])
-                if shared:
-                    own = {(param.get("name"), param.get("in")) for param in raw.get("parameters", [])}
-                    inherited = [param for param in shared if (param.get("name"), param.get("in")) not in own]
-                    raw["parameters"] = [*inherited, *raw.get("parameters", [])]
+                # Parameters resolved and merged once here: path-item ones apply unless the operation overrides.
+                own_parameters = [dict(resolve_ref(self.raw, param)) for param in raw.get("parameters", [])]
+                own = {(param.get("name"), param.get("in")) for param in own_parameters}
+                inherited = [
+                    dict(resolve_ref(self.raw, param))
+                    for param in shared
+                    if (resolve_ref(self.raw, param).get("name"), resolve_ref(self.raw, param).get("in")) not in own
+                ]
+                if inherited or own_parameters:
+                    raw["parameters"] = [*inherited, *own_parameters]
                 evidence = evidence_of(raw)
                 found.append(
                     Operation(

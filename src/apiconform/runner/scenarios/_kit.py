@@ -58,7 +58,8 @@ class Sender:
         return self.operation.method in READ_METHODS
 
     def path_parameters(self) -> list[dict[str, Any]]:
-        return [param for param in self.operation.raw.get("parameters", []) if param.get("in") == "path"]
+        resolved = [dict(resolve_ref(self.api.spec.raw, param)) for param in self.operation.raw.get("parameters", [])]
+        return [param for param in resolved if param.get("in") == "path"]
 
     def known_value(self, name: str) -> str | None:
         values = self.api.known_values(self.operation.label, name)
