@@ -44,7 +44,12 @@ def judge(case: Case[Any], response: Response, *, document: SpecDocument) -> Non
     for failure in failures:
         check_name = type(failure).checks[0] if type(failure).checks else ""
         judged = classify_failure(
-            failure, check_name=check_name, document=document, operation=operation, status=response.status_code
+            failure,
+            check_name=check_name,
+            document=document,
+            operation=operation,
+            status=response.status_code,
+            negative=case.meta is not None and case.meta.generation.mode.is_negative,
         )
         line = f"[{judged.check.value}] {operation.label} {judged.pointer} ({judged.evidence.value}): {failure.title}"
         detail = f"expected {judged.expected}; got {judged.actual}" if judged.expected else failure.message

@@ -143,8 +143,10 @@ def settings_for_target(
             writable=target.writable_operations,
             expired_token=_optional_env(target.expired_token_env),
             other_token=_optional_env(target.other_token_env),
+            headers=dict(target.headers),
         )
         secrets += [token for token in (api.expired_token, api.other_token) if token]
+        secrets += _secret_header_values(target)
         if auth is not None and auth.kind == "client-credentials":
             credentials = _client_credentials(auth, target.name)
             secrets.append(credentials.client_secret)
@@ -182,6 +184,12 @@ def _client_credentials(auth: AuthConfig, target: str) -> ClientCredentials:
         client_secret=_env(auth.client_secret_env, target),
         scope=auth.scope,
     )
+
+
+def _secret_header_values(target: TargetConfig) -> list[str]:
+    """The configured values of headers the target names secret, so they are redacted as text everywhere too."""
+    secret = {name.lower() for name in target.secret_headers}
+    return [value for name, value in target.headers.items() if name.lower() in secret and value]
 
 
 def _optional_env(name: str | None) -> str | None:
@@ -255,6 +263,7 @@ def _settings(
         shard=parse_shard(request.shard),
         request_timeout=timeout,
         secrets=tuple(secrets),
+        secret_headers=target.secret_headers if target else (),
         token_env=token_env,
     )
 

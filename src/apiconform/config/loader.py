@@ -96,6 +96,8 @@ def _target(name: str, raw: dict[str, Any], path: Path) -> TargetConfig:
         expired_token_env=raw.get("expired-token-env"),
         other_token_env=raw.get("other-token-env"),
         specs=tuple(raw.get("specs", ())),
+        headers=dict(raw.get("headers", {})),
+        secret_headers=tuple(raw.get("secret-headers", ())),
         params=dict(raw.get("params", {})),
         operation_params={label: dict(entry.get("params", {})) for label, entry in raw.get("operations", {}).items()},
         apis={

@@ -61,6 +61,8 @@ class TargetConfig:
         base-url = "https://api.staging.vendor.example"
         token-env = "VENDOR_TOKEN"          # the token itself never sits in the file
         params = { id = "inv-0001" }        # known ids, so the run reaches real resources
+        headers = { "X-Api-Key" = "${VENDOR_API_KEY}" }
+        secret-headers = ["X-Api-Key"]      # redacted like Authorization
     """
 
     name: str
@@ -78,6 +80,10 @@ class TargetConfig:
     expired_token_env: str | None = None
     other_token_env: str | None = None
     specs: tuple[str, ...] = ()
+    # Sent with every request; a value may come from the environment (`${VAR}`) and be named a secret below.
+    headers: dict[str, str] = field(default_factory=dict)
+    # Header names whose values are secrets, redacted like Authorization in every report and curl line.
+    secret_headers: tuple[str, ...] = ()
     params: dict[str, ParamValue] = field(default_factory=dict)
     operation_params: dict[str, dict[str, ParamValue]] = field(default_factory=dict)
     apis: dict[str, ApiConfig] = field(default_factory=dict)

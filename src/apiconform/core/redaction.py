@@ -55,15 +55,31 @@ class Redactor:
             for name, value in headers.items()
         }
 
-    def curl(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None = None) -> str:
-        """A copy-paste reproduction in which credentials come from the environment, never from the text."""
+    def curl(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: bytes | None = None,
+        *,
+        token_env: str | None = None,
+    ) -> str:
+        """A copy-paste reproduction in which credentials come from the environment, never from the text.
+
+        `token_env` names the variable a bearer credential is read from (default: the run's); an empty
+        string keeps the literal value, for stand-in tokens that are no secret.
+        """
+        env = self.token_env if token_env is None else token_env
         parts = ["curl", "-X", method.upper()]
         for name, value in headers.items():
             lowered = name.lower()
             if lowered in {"content-length", "accept-encoding", "connection", "user-agent", "host"}:
                 continue
-            if lowered == "authorization" and value.lower().startswith("bearer "):
-                parts += ["-H", f'"Authorization: Bearer ${self.token_env}"']
+            if lowered == "authorization" and value.lower().startswith("bearer ") and env:
+                parts += ["-H", f'"Authorization: Bearer ${env}"']
+                continue
+            if lowered == "authorization" and not env:
+                parts += ["-H", shlex.quote(f"{name}: {self.text(value)}")]
                 continue
             if lowered in self._secret_headers:
                 parts += ["-H", shlex.quote(f"{name}: {REDACTED}")]

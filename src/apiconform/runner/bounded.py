@@ -30,6 +30,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from schemathesis.core.transport import is_event_stream
 from schemathesis.transport.requests import SameHostRedirectsSession
+from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 __all__ = [
@@ -110,51 +111,70 @@ def bounded_exchange(
 
 @dataclass(slots=True)
 class _Watchdog:
-    """Shuts the socket of the connection in use once the deadline passes, which ends any blocked read."""
+    """Shuts the socket in use once the deadline passes, which ends any blocked read with end-of-file.
 
-    connection: Any = None
+    The socket is caught when the connection is taken from the pool or opened: once a response says
+    `Connection: close`, http.client hands the socket to the response and forgets it on the connection.
+    """
+
+    sock: socket.socket | None = None
     expired: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def attach(self, connection: Any) -> None:
+    def attach(self, sock: socket.socket) -> None:
         with self._lock:
-            self.connection = connection
+            self.sock = sock
             expired = self.expired
         if expired:
-            _shut(connection)
+            _shut(sock)
 
     def expire(self) -> None:
         with self._lock:
             self.expired = True
-            connection = self.connection
-        _shut(connection)
+            sock = self.sock
+        if sock is not None:
+            _shut(sock)
 
 
-def _shut(connection: Any) -> None:
-    sock = getattr(connection, "sock", None)
-    if isinstance(sock, socket.socket):
-        # The plain socket's shutdown, even for TLS: it wakes the reader without touching SSL state from this thread.
-        with contextlib.suppress(OSError):
-            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+def _shut(sock: socket.socket) -> None:
+    # The plain socket's shutdown, even for TLS: it wakes the reader without touching SSL state from this thread.
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
-def _watch_connection(connection: Any) -> None:
+def _watch(sock: object) -> None:
     watchdog: _Watchdog | None = getattr(_local, "watchdog", None)
-    if watchdog is not None:
-        watchdog.attach(connection)
+    if watchdog is not None and isinstance(sock, socket.socket):
+        watchdog.attach(sock)
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _watch(self.sock)
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _watch(self.sock)
 
 
 class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
     def _get_conn(self, timeout: float | None = None) -> Any:
         connection = super()._get_conn(timeout)
-        _watch_connection(connection)
+        _watch(getattr(connection, "sock", None))
         return connection
 
 
 class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
     def _get_conn(self, timeout: float | None = None) -> Any:
         connection = super()._get_conn(timeout)
-        _watch_connection(connection)
+        _watch(getattr(connection, "sock", None))
         return connection
 
 

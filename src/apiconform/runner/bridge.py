@@ -56,10 +56,13 @@ class _BoundedTransport(httpx.BaseTransport):
             raise httpx.DecodingError(
                 f"response body of {size} bytes is over the {self._max_bytes}-byte cap", request=request
             ) from ResponseTooLarge(f"response body of {size} bytes is over the {self._max_bytes}-byte cap")
+        # http.client read the header bytes as latin-1; the same bytes go to httpx, whatever they are.
         return httpx.Response(
             response.status_code,
             headers=[
-                (name, value) for name, value in response.raw.headers.items() if name.lower() not in _WIRE_HEADERS
+                (name.encode("latin-1", errors="replace"), value.encode("latin-1", errors="replace"))
+                for name, value in response.raw.headers.items()
+                if name.lower() not in _WIRE_HEADERS
             ],
             content=response.content,
             request=request,

@@ -66,7 +66,7 @@ def run(settings: RunSettings, *, on_progress: ProgressCallback | None = None) -
     _check_include(settings)
     if not any(not outcome.skip_reason for api in settings.apis for outcome in _outcomes(api, settings).values()):
         raise UsageError("nothing to test: no selected operation is served by the target")
-    redactor = Redactor(settings.secrets, token_env=settings.token_env)
+    redactor = Redactor(settings.secrets, secret_headers=settings.secret_headers, token_env=settings.token_env)
     gate = RequestGate(settings.limits)
     observer = EnumObserver()
     for api in settings.apis:
@@ -124,7 +124,7 @@ def _run_api(
     schema = schemathesis.openapi.from_dict(api.prepared_document(selected), config=config)
     if api.token_source is not None:
         _use_token_source(schema, api.token_source, redactor)
-    gate_schema(schema, gate)
+    gate_schema(schema, gate, secret_headers=settings.secret_headers)
     seen: dict[FindingKey, int] = {}
     stream = from_schema(schema).execute()
     gate.on_stop(stream.stop)
@@ -134,7 +134,10 @@ def _run_api(
             _observe(event.recorder, api.spec, observer)
     operations = {operation.label: operation for operation in api.spec.operations}
     with bounded_client(
-        timeout=settings.request_timeout, verify=settings.tls_verify, max_bytes=settings.limits.max_response_bytes
+        timeout=settings.request_timeout,
+        verify=settings.tls_verify,
+        max_bytes=settings.limits.max_response_bytes,
+        headers=api.headers,
     ) as client:
         for label in sorted(selected):
             try:
@@ -337,12 +340,15 @@ def _findings(recorder: ScenarioRecorder, spec: SpecDocument, phase: str, redact
             if response is not None and truncation(response) is not None and check.name in BODY_CHECKS:
                 continue
             token_env = None if getattr(failure, "scenario", "") == "invalid_auth" else redactor.token_env
+            node = recorder.cases.get(case_id)
+            meta = node.value.meta if node is not None else None
             judged = classify_failure(
                 failure,
                 check_name=check.name,
                 document=spec,
                 operation=operation,
                 status=response.status_code if response is not None else None,
+                negative=meta is not None and meta.generation.mode.is_negative,
             )
             snapshot = None
             if response is not None:

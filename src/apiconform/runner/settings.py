@@ -46,6 +46,8 @@ class ApiTarget:
     # Credentials that must be refused: an expired token, and a valid one of another organisation.
     expired_token: str | None = None
     other_token: str | None = None
+    # Sent with every request, schemathesis's and the scenarios'.
+    headers: dict[str, str] = field(default_factory=dict)
 
     def may_send(self, label: str) -> bool:
         method = label.split(" ", 1)[0].upper()
@@ -109,6 +111,8 @@ class RunSettings:
     # (index, total), 1-based: this run takes every operation whose position modulo total is index - 1.
     shard: tuple[int, int] | None = None
     secrets: tuple[str, ...] = ()
+    # Header names whose values are redacted wherever they appear, like Authorization.
+    secret_headers: tuple[str, ...] = ()
     token_env: str = "APICONFORM_TOKEN"
 
     def in_shard(self, position: int) -> bool:
@@ -137,6 +141,8 @@ class RunSettings:
                 openapi[name] = {"username": api.basic.username, "password": api.basic.password}
         if openapi:
             config["auth"] = {"openapi": openapi}
+        if api.headers:
+            config["headers"] = dict(api.headers)
         if not api.allow_writes:
             # Coverage probes undocumented methods (POST, DELETE, ...) on every path; never on a read-only target.
             config["phases"]["coverage"]["unexpected-methods"] = []

@@ -72,6 +72,8 @@ class Sandbox:
         self.app, self._served = build_app(specs, VENDORS, context)
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Accepted connections inherit this; without it Nagle and delayed ACKs stall each response ~40 ms.
+        self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._socket.bind((HOST, port))
         self.port: int = self._socket.getsockname()[1]
         self._server: uvicorn.Server | None = None

@@ -92,6 +92,7 @@ class Sender:
         *,
         query: dict[str, Any] | None = None,
         authorization: str | None = "default",
+        credential_env: str | None = None,
     ) -> Exchange:
         """Send one request through the gate; `authorization=None` sends none, a string sends that header."""
         url = self.api.base_url.rstrip("/") + self.operation.path.format_map(path_values)
@@ -114,7 +115,7 @@ class Sender:
             headers=self.redactor.headers(dict(response.headers)),
             text=self.redactor.text(response.text),
         )
-        curl = self.redactor.curl(self.operation.method, full_url, headers)
+        curl = self.redactor.curl(self.operation.method, full_url, headers, token_env=credential_env)
         return Exchange(url=full_url, response=response, curl=curl, snapshot=snapshot)
 
     def finding(self, exchange: Exchange, *, source: str, **fields: Any) -> Finding:

@@ -17,6 +17,8 @@ __all__ = ["auth_conditions"]
 
 SOURCE = "auth_conditions"
 MALFORMED = "Bearer apiconform.malformed.token"
+EXPIRED_ENV = "APICONFORM_EXPIRED_TOKEN"
+OTHER_ENV = "APICONFORM_OTHER_TOKEN"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,8 @@ class _Condition:
     expected: str
     # schemathesis's ignored_auth already fails a 2xx without credentials; report it once.
     report_success: bool = True
+    # Where a rerun of the curl line gets this credential; "" keeps the (harmless) literal.
+    credential_env: str = ""
 
 
 def auth_conditions(sender: Sender) -> ScenarioOutcome:
@@ -39,11 +43,18 @@ def auth_conditions(sender: Sender) -> ScenarioOutcome:
         _Condition("a malformed token", MALFORMED, "401"),
     ]
     if sender.api.expired_token:
-        conditions.append(_Condition("an expired token", f"Bearer {sender.api.expired_token}", "401"))
-    if sender.api.other_token and sender.documented("403") is not None:
-        conditions.append(_Condition("another organisation's token", f"Bearer {sender.api.other_token}", "403"))
+        conditions.append(
+            _Condition("an expired token", f"Bearer {sender.api.expired_token}", "401", credential_env=EXPIRED_ENV)
+        )
+    # Only a path that names a resource belongs to one organisation; a collection answers each with its own.
+    if sender.api.other_token and sender.documented("403") is not None and sender.path_parameters():
+        conditions.append(
+            _Condition(
+                "another organisation's token", f"Bearer {sender.api.other_token}", "403", credential_env=OTHER_ENV
+            )
+        )
     for condition in conditions:
-        exchange = sender.send(path, authorization=condition.authorization)
+        exchange = sender.send(path, authorization=condition.authorization, credential_env=condition.credential_env)
         outcome.requests += 1
         status = exchange.status
         common = {"source": SOURCE, "expected": f"status {condition.expected} for {condition.name}"}
