@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import jsonschema
+import jsonschema_rs
 import schemathesis
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -47,9 +48,21 @@ class _SpecIndex:
         resource = Resource.from_contents(document, default_specification=DRAFT202012)
         self._registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
         self._validators: dict[str, jsonschema.Draft202012Validator] = {}
+        self._fast: dict[str, Any] = {}
 
     def contract(self, path: str, method: str, status: int) -> ResponseContract | None:
         return response_contract(self.document, path, method, status)
+
+    def is_valid(self, contract: ResponseContract, instance: Any) -> bool | None:
+        """The Rust validator answers the common case, a valid body, about twenty times faster; None if it cannot."""
+        if contract.pointer not in self._fast:
+            root = {**self.document, "$ref": f"#{quote(contract.pointer, safe='/~')}"}
+            try:
+                self._fast[contract.pointer] = jsonschema_rs.Draft202012Validator(root, validate_formats=True)
+            except (jsonschema_rs.ValidationError, ValueError):
+                self._fast[contract.pointer] = None
+        fast = self._fast[contract.pointer]
+        return None if fast is None else bool(fast.is_valid(instance))
 
     def validator(self, contract: ResponseContract) -> jsonschema.Draft202012Validator:
         if contract.pointer not in self._validators:
@@ -97,6 +110,9 @@ def body_violations(
                 doc=contract.doc,
             )
         ]
+    if index.is_valid(contract, instance):
+        return []
+    # Only a body that fails gets the slower validator, whose errors carry what a finding needs.
     errors = sorted(index.validator(contract).iter_errors(instance), key=lambda error: list(error.absolute_path))
     return [_violation(index.document, contract, label, status, error) for error in errors]
 

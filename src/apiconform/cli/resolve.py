@@ -156,7 +156,8 @@ def settings_for_target(
             basic = BasicCredentials(
                 username=_env(auth.username_env, target.name), password=_env(auth.password_env, target.name)
             )
-            secrets.append(basic.password)
+            # Basic travels as base64("user:password"); the pair is a secret in that spelling too.
+            secrets += [basic.password, f"{basic.username}:{basic.password}"]
             api = dataclasses.replace(api, basic=basic)
         else:
             token = request.token or os.environ.get(auth.token_env if auth else token_env) or None

@@ -101,6 +101,9 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
 def _timeout(exc: BaseException) -> str | None:
     if isinstance(exc, ResponseDeadlineExceeded):
         return _first_line(exc)
+    # urllib3's NewConnectionError is a ConnectTimeoutError by inheritance only; a refusal is not a timeout.
+    if isinstance(exc, urllib3.exceptions.NewConnectionError):
+        return None
     if isinstance(exc, requests.ConnectTimeout | urllib3.exceptions.ConnectTimeoutError):
         return "no connection within the request timeout"
     if isinstance(exc, requests.ReadTimeout | urllib3.exceptions.ReadTimeoutError | TimeoutError):

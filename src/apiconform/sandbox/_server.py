@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import secrets
 import socket
 import threading
@@ -78,6 +79,7 @@ class Sandbox:
         self.port: int = self._socket.getsockname()[1]
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
+        self._process: multiprocessing.process.BaseProcess | None = None
 
     @property
     def url(self) -> str:
@@ -109,7 +111,13 @@ class Sandbox:
         vendor = VENDORS.get(spec_name)
         return vendor.known_params(self.store) if vendor is not None else {}
 
-    def start(self) -> Self:
+    def start(self, *, process: bool = False) -> Self:
+        """Serve in a thread, or with `process=True` in a forked child, so a run and its target use both cores.
+
+        The child gets a copy of the seeded state; what clients write lives in the child from then on.
+        """
+        if process:
+            return self._start_process()
         self._server = uvicorn.Server(self._config(log_level="error"))
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
         self._thread.start()
@@ -121,7 +129,27 @@ class Sandbox:
             time.sleep(0.01)
         return self
 
+    def _start_process(self) -> Self:
+        self._process = multiprocessing.get_context("fork").Process(target=self._serve_child, daemon=True)
+        self._process.start()
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            try:
+                with socket.create_connection((HOST, self.port), timeout=1):
+                    return self
+            except OSError:
+                if not self._process.is_alive() or time.monotonic() > deadline:
+                    msg = "the embedded sandbox did not start"
+                    raise RuntimeError(msg) from None
+                time.sleep(0.02)
+
+    def _serve_child(self) -> None:
+        uvicorn.Server(self._config(log_level="error")).run(sockets=[self._socket])
+
     def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join(timeout=STARTUP_TIMEOUT)
         if self._server is not None and self._thread is not None:
             self._server.should_exit = True
             self._thread.join(timeout=STARTUP_TIMEOUT)
