@@ -34,7 +34,7 @@ from typing import Any
 
 from apiconform.sandbox import FAULTS, Fault, FaultInfo, Sandbox
 from apiconform.specs import SpecDocument, load_spec
-from apiconform.specs.document import discover_specs
+from apiconform.specs.document import Operation, discover_specs
 from apiconform.specs.evidence import resolve_ref
 
 REPO = Path(__file__).resolve().parents[1]
@@ -51,6 +51,12 @@ CLEAN = "(clean sandbox)"
 class Target:
     api: str
     operation: str
+    # More operations the run includes (a stateful fault's create and delete).
+    also: tuple[str, ...] = ()
+
+    @property
+    def operations(self) -> tuple[str, ...]:
+        return (self.operation, *self.also)
 
 
 @dataclass(slots=True)
@@ -80,7 +86,8 @@ def _specs() -> dict[str, SpecDocument]:
 def _apiconform(spec: SpecDocument, target: Target, fault: Fault | None, max_examples: int) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="detection-") as directory:
         command = [
-            sys.executable, "-m", "apiconform", "run", "--spec", str(spec.path), "--include", target.operation,
+            sys.executable, "-m", "apiconform", "run", "--spec", str(spec.path),
+            *(argument for operation in target.operations for argument in ("--include", operation)),
             "--seed", str(SEED), "--max-examples", str(max_examples), "--report-dir", directory, "--no-color",
         ]  # fmt: skip
         if fault is not None:
@@ -105,22 +112,33 @@ def _apiconform(spec: SpecDocument, target: Target, fault: Fault | None, max_exa
 
 
 def _parameters(spec: SpecDocument, target: Target, sandbox: Sandbox) -> dict[str, str]:
-    """The sandbox's known ids for this operation, keyed as st's `[parameters]` wants (`path.orgId`)."""
-    method, _, path = target.operation.partition(" ")
+    """The sandbox's known ids, keyed as st's `[parameters]` wants (`path.orgId`).
+
+    st fixes these values for every request, links included; for a run over several operations only the
+    parameters all of them share are fixed (the client number), so a created resource's own id can flow.
+    """
+    per_operation = []
+    for label in target.operations:
+        operation = _operation(spec, label)
+        known = sandbox.known_params(spec.name).get(label, {})
+        locations = {
+            str(resolved["name"]): str(resolved["in"])
+            for resolved in (resolve_ref(spec.raw, parameter) for parameter in operation.raw.get("parameters", []))
+        }
+        per_operation.append({f"{locations.get(name, 'query')}.{name}": values[0] for name, values in known.items() if values})
+    shared = set.intersection(*(set(parameters) for parameters in per_operation))
+    return {key: value for key, value in sorted(per_operation[0].items()) if key in shared}
+
+
+def _operation(spec: SpecDocument, label: str) -> Operation:
+    method, _, path = label.partition(" ")
     operation = spec.operation(method, path)
     assert operation is not None  # noqa: S101 - targets come from the catalogue, which names real operations
-    known = sandbox.known_params(spec.name).get(target.operation, {})
-    locations = {
-        str(resolved["name"]): str(resolved["in"])
-        for resolved in (resolve_ref(spec.raw, parameter) for parameter in operation.raw.get("parameters", []))
-    }
-    return {f"{locations.get(name, 'query')}.{name}": values[0] for name, values in sorted(known.items()) if values}
+    return operation
 
 
 def _schemathesis(spec: SpecDocument, target: Target, fault: Fault | None, max_examples: int, row: Row) -> Outcome:
-    method, _, path = target.operation.partition(" ")
-    operation = spec.operation(method, path)
-    assert operation is not None  # noqa: S101 - as above
+    operation_ids = [_operation(spec, label).operation_id for label in target.operations]
     with (
         Sandbox([spec], token=ST_TOKEN, faults=[fault] if fault else []) as sandbox,
         tempfile.TemporaryDirectory(prefix="detection-st-") as directory,
@@ -132,7 +150,8 @@ def _schemathesis(spec: SpecDocument, target: Target, fault: Fault | None, max_e
         events = Path(directory) / "events.ndjson"
         arguments = [
             "run", str(spec.path.relative_to(REPO)), "--url", sandbox.base_url(spec.name),
-            "--include-operation-id", operation.operation_id, "--checks", "all", "--seed", str(SEED),
+            *(argument for operation_id in operation_ids for argument in ("--include-operation-id", operation_id)),
+            "--checks", "all", "--seed", str(SEED),
             "--max-examples", str(max_examples), "-H", f"Authorization: Bearer {ST_TOKEN}",
             "--request-timeout", "10", "--no-color",
         ]  # fmt: skip
@@ -281,6 +300,10 @@ def _markdown(rows: list[Row], clean: dict[Target, Row], max_examples: int) -> s
     return "\n".join(lines)
 
 
+def _target(info: FaultInfo) -> Target:
+    return Target(info.api, info.operation, info.also)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--max-examples", type=int, default=MAX_EXAMPLES)
@@ -290,8 +313,8 @@ def main() -> int:
     args = parser.parse_args()
     specs = _specs()
     chosen = [fault for fault in FAULTS if args.only is None or fault.value in args.only]
-    targets = sorted({Target(FAULTS[fault].api, FAULTS[fault].operation) for fault in chosen}, key=str)
-    rows = [Row(fault=fault, target=Target(FAULTS[fault].api, FAULTS[fault].operation)) for fault in chosen]
+    targets = sorted({_target(FAULTS[fault]) for fault in chosen}, key=str)
+    rows = [Row(fault=fault, target=_target(FAULTS[fault])) for fault in chosen]
     clean_rows = [Row(fault=None, target=target) for target in targets]
     with ThreadPoolExecutor(max_workers=args.workers) as pool:
         done = list(pool.map(lambda row: _run_row(row, specs, args.max_examples), [*clean_rows, *rows]))

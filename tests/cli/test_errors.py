@@ -6,19 +6,20 @@ not answer. Each case writes what it needs under tmp_path and returns the extra 
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import pytest
-from tests.fixtures.cli import AP_SPEC, REPO_ROOT, stderr_lines
 
 from apiconform.core.vocabulary import ExitCode
+from tests.fixtures.cli import AP_SPEC, REPO_ROOT, stderr_lines
 
 if TYPE_CHECKING:
-    import subprocess
-
     from tests.fixtures.cli import CliRunner
 
 ERROR_PREFIX: Final = "apiconform: error: "
@@ -64,6 +65,12 @@ def _broken_ref_spec(tmp_path: Path) -> list[str]:
 def _report_dir_under_a_file(tmp_path: Path) -> list[str]:
     (tmp_path / "file.txt").write_text("a file, not a directory\n", encoding="utf-8")
     return ["--report-dir", str(tmp_path / "file.txt" / "sub")]
+
+
+def _config_is_a_directory(tmp_path: Path) -> list[str]:
+    """An unreadable config; chmod 000 means nothing to root, a directory in its place is unreadable to anyone."""
+    (tmp_path / "conf.d").mkdir()
+    return ["--config", str(tmp_path / "conf.d")]
 
 
 def _free_port() -> int:
@@ -116,6 +123,40 @@ USAGE_ERRORS: Final[list[tuple[Setup, tuple[str, ...]]]] = [
     (_args("--seed", "-1"), ("--seed", "-1")),
     (_args("--max-examples", "0"), ("--max-examples", "0")),
     (_report_dir_under_a_file, ("{tmp}/file.txt/sub", "not writable")),
+    (
+        _config('[targets.staging]\nbase-url = "https://staging.example"\ncolour = true\n'),
+        ("{tmp}/apiconform.toml", "targets.staging", "unknown key 'colour'"),
+    ),
+    (
+        _config('[targets.staging.auth]\ntype = "bearer"\ntoken = "abc"\n'),
+        ("{tmp}/apiconform.toml", "targets.staging.auth", "unknown key 'token'"),
+    ),
+    (
+        _config('[targets.staging.auth]\ntype = "client-credentials"\n'),
+        ("{tmp}/apiconform.toml", "targets.staging.auth", "needs token-url"),
+    ),
+    (
+        _config('[targets.staging.auth]\ntype = "oauth1"\n'),
+        ("{tmp}/apiconform.toml", "targets.staging.auth.type", "'oauth1'"),
+    ),
+    (
+        _config('[targets.staging]\nsecret-headers = ["X Signature"]\n'),
+        ("{tmp}/apiconform.toml", "targets.staging.secret-headers", "'X Signature'"),
+    ),
+    (_config_is_a_directory, ("{tmp}/conf.d", "is a directory")),
+    (
+        _args("--target", "apiconform-test-no-such-target"),
+        ("unknown target 'apiconform-test-no-such-target'", "--config"),
+    ),
+    (_spec('openapi: 3.1.0\ninfo: {title: t, version: "1"}\npaths: {}\n'), ("{tmp}/openapi.yaml", "no operations")),
+    (_spec('{"openapi": "3.1.0", "info": {"title": "t",\n', "openapi.json"), ("{tmp}/openapi.json", "not valid")),
+    (_args("--spec", "{tmp}"), ("{tmp}", "is a directory")),
+    (_args("--ca-bundle", "{tmp}/missing.pem"), ("--ca-bundle", "{tmp}/missing.pem", "does not exist")),
+    (_args("--rate-limit", "0"), ("--rate-limit", "0")),
+    (_args("--max-time", "-1"), ("--max-time", "-1")),
+    (_args("--max-requests", "-5"), ("--max-requests", "-5")),
+    (_args("--include", "GET /orgs/{orgId}/batches"), ("--include", "GET /orgs/{orgId}/batches")),
+    (_args("--base-url", "ftp://127.0.0.1:9"), ("--base-url", "ftp://127.0.0.1:9")),
 ]
 USAGE_ERROR_IDS: Final = [
     "unknown-target",
@@ -139,6 +180,22 @@ USAGE_ERROR_IDS: Final = [
     "seed-negative",
     "max-examples-zero",
     "report-dir-unwritable",
+    "config-unknown-key-in-target",
+    "config-unknown-key-in-auth",
+    "config-client-credentials-without-token-url",
+    "config-unknown-auth-type",
+    "config-secret-header-not-a-header-name",
+    "config-is-a-directory",
+    "target-without-any-config",
+    "spec-without-paths",
+    "spec-json-syntax-error",
+    "spec-is-a-directory",
+    "ca-bundle-missing",
+    "rate-limit-zero",
+    "max-time-negative",
+    "max-requests-negative",
+    "include-operation-of-another-spec",
+    "base-url-not-http",
 ]
 
 
@@ -167,6 +224,29 @@ class TestUsageErrors:
         line = _one_error_line(result)
         assert "/components/schemas/NoSuchSchema" in line
         assert len(line) <= 500, f"{len(line)} characters: {line[:300]}…"
+
+    def test_target_names_unknown_spec(self, tmp_path: Path) -> None:
+        """A target whose `specs` names a spec the spec directory lacks: exit 2, naming the config and the spec."""
+        config = tmp_path / CONFIG_NAME
+        config.write_text(
+            f'spec-dir = "{(REPO_ROOT / "specs").as_posix()}"\n'
+            '[targets.staging]\nbase-url = "http://127.0.0.1:9"\nspecs = ["ap-invoice", "no-such-spec"]\n',
+            encoding="utf-8",
+        )
+        # No --spec: the target's own list is what is checked, so the fixture's default spec is not added.
+        result = subprocess.run(
+            [sys.executable, "-m", "apiconform", "run", "--config", str(config), "--target", "staging"],
+            cwd=tmp_path,
+            env={**os.environ, "CI": "true", "NO_COLOR": "1"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == ExitCode.USAGE_ERROR, result.stdout + result.stderr
+        line = _one_error_line(result)
+        assert str(config) in line
+        assert "'no-such-spec'" in line
 
     def test_no_report_is_written(self, cli: CliRunner, report_dir: Path) -> None:
         """A usage error stops the run before any report is written."""

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from apiconform.config.loader import discover, from_path
+from apiconform.config.loader import CONFIG_FILENAME, discover, from_path
 from apiconform.config.models import DEFAULT_TOKEN_ENV, AuthConfig, ConfigFile, TargetConfig
-from apiconform.core.errors import UsageError
+from apiconform.core.errors import ConfigError, SpecError, UsageError
 from apiconform.runner.credentials import BasicCredentials, ClientCredentials, TokenSource
 from apiconform.runner.limits import RunLimits
 from apiconform.runner.settings import (
@@ -73,10 +73,17 @@ def load_specs(config: ConfigFile, paths: Iterable[Path], names: Iterable[str] =
     if wanted and not chosen:
         unknown = wanted - {spec.name for spec in specs}
         if unknown:
-            raise UsageError(f"the target names unknown specs: {', '.join(sorted(unknown))}")
+            known = ", ".join(sorted(spec.name for spec in specs)) or "none"
+            raise ConfigError(
+                config.path or Path(CONFIG_FILENAME),
+                f"a target's `specs` names unknown specs: {', '.join(map(repr, sorted(unknown)))} (known: {known})",
+            )
         specs = [spec for spec in specs if spec.name in wanted]
     if not specs:
         raise UsageError(f"no OpenAPI specs found under {root}")
+    for spec in specs:
+        if not spec.operations:
+            raise SpecError(spec.path, "no operations: `paths` is empty, so there is nothing to test")
     return specs
 
 

@@ -43,6 +43,8 @@ def from_path(path: Path | str) -> ConfigFile:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(path, "no such file") from None
+    except IsADirectoryError:
+        raise ConfigError(path, f"is a directory, not a config file (e.g. {path / CONFIG_FILENAME})") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, f"cannot read: {exc}") from None
     return from_str(text, path=path)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from apiconform.core.errors import ConfigError
+from apiconform.core.errors import ConfigError, UsageError
 
 __all__ = ["ApiConfig", "AuthConfig", "ConfigFile", "TargetConfig"]
 
@@ -104,6 +104,8 @@ class ConfigFile:
     targets: dict[str, TargetConfig] = field(default_factory=dict)
 
     def target(self, name: str) -> TargetConfig:
+        if name not in self.targets and self.path is None:
+            raise UsageError(f"unknown target {name!r}: no apiconform.toml found here or above (give --config)")
         if name not in self.targets:
             known = ", ".join(sorted(self.targets)) or "none"
             where = self.path if self.path is not None else Path("apiconform.toml")

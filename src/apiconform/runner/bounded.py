@@ -33,6 +33,8 @@ from schemathesis.transport.requests import SameHostRedirectsSession
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from apiconform.core.redaction import ALWAYS_SECRET_HEADERS
+
 __all__ = [
     "CREDENTIAL_HEADERS",
     "DEFAULT_MAX_REDIRECTS",
@@ -49,7 +51,7 @@ DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 DEFAULT_MAX_REDIRECTS = 5
 CHUNK_BYTES = 64 * 1024
 # Never sent to a host other than the one a request started at, whatever the redirect.
-CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+CREDENTIAL_HEADERS = ALWAYS_SECRET_HEADERS
 
 
 class ResponseDeadlineExceeded(requests.exceptions.ReadTimeout):

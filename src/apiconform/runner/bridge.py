@@ -17,7 +17,7 @@ import requests
 from requests.utils import DEFAULT_ACCEPT_ENCODING
 
 from apiconform.runner.bounded import DEFAULT_MAX_RESPONSE_BYTES, bounded_exchange, bounded_session
-from apiconform.runner.problems import ResponseTooLarge
+from apiconform.runner.problems import ResponseTooLarge, byte_size
 
 __all__ = ["bounded_client"]
 
@@ -52,10 +52,8 @@ class _BoundedTransport(httpx.BaseTransport):
             raise httpx.RemoteProtocolError(str(exc), request=request) from exc
         if exchange.truncated:
             # A scenario judges the body it gets; a cut one would read as invalid JSON, so it gets none.
-            size = exchange.full_size
-            raise httpx.DecodingError(
-                f"response body of {size} bytes is over the {self._max_bytes}-byte cap", request=request
-            ) from ResponseTooLarge(f"response body of {size} bytes is over the {self._max_bytes}-byte cap")
+            reason = f"response body of {byte_size(exchange.full_size)} is over the {byte_size(self._max_bytes)} cap"
+            raise httpx.DecodingError(reason, request=request) from ResponseTooLarge(reason)
         # http.client read the header bytes as latin-1; the same bytes go to httpx, whatever they are.
         return httpx.Response(
             response.status_code,

@@ -20,7 +20,7 @@ import urllib3
 
 from apiconform.runner.bounded import ResponseDeadlineExceeded
 
-__all__ = ["ProblemKind", "ResponseTooLarge", "TransportProblem", "transport_problem"]
+__all__ = ["ProblemKind", "ResponseTooLarge", "TransportProblem", "byte_size", "transport_problem"]
 
 MAX_REASON_CHARS = 200
 HTTP_CLIENT_MAX_HEADERS = 100
@@ -180,12 +180,19 @@ _RULES = (
     (ProblemKind.REDIRECTS, _redirects),
     (ProblemKind.MALFORMED, _malformed),
     (ProblemKind.TLS, _tls),
+    # RemoteDisconnected is a ConnectionResetError too; a close before any answer is the more precise name.
+    (ProblemKind.CLOSED, _closed),
     (ProblemKind.RESET, _reset),
     (ProblemKind.INCOMPLETE, _incomplete),
-    (ProblemKind.CLOSED, _closed),
     (ProblemKind.REFUSED, _refused),
     (ProblemKind.UNKNOWN_HOST, _unknown_host),
 )
+
+
+def byte_size(count: int) -> str:
+    """`52428800` reads `50.0 MiB`; small counts stay in bytes."""
+    mib = count / (1024 * 1024)
+    return f"{mib:.1f} MiB" if mib >= 1 else f"{count} bytes"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from apiconform.core.findings import Finding
 from apiconform.core.vocabulary import CheckClass
-from apiconform.runner.problems import TransportProblem
+from apiconform.runner.problems import TransportProblem, byte_size
 from apiconform.specs.document import SpecDocument
 
 __all__ = ["BODY_CHECKS", "TRANSPORT_SOURCE", "note", "too_large_line", "transport_finding"]
@@ -50,7 +50,7 @@ def transport_finding(
 
 def too_large_line(spec_name: str, label: str, *, size: int, kept: int) -> str:
     return (
-        f"{spec_name}: {label}: response body of {_size(size)} is over the {_size(kept)} cap; "
+        f"{spec_name}: {label}: response body of {byte_size(size)} is over the {byte_size(kept)} cap; "
         "the rest was not read and the body was not validated"
     )
 
@@ -59,8 +59,3 @@ def note(errors: list[str], line: str) -> None:
     """One line per distinct problem: a loop of identical errors says no more than the first."""
     if line not in errors:
         errors.append(line)
-
-
-def _size(count: int) -> str:
-    mib = count / (1024 * 1024)
-    return f"{mib:.1f} MiB" if mib >= 1 else f"{count} bytes"

@@ -51,6 +51,8 @@ PAGING = {
     KIND.GL_ITEM: (1000, 100),
     KIND.CUSTOMER: (1000, 100),
 }
+# The AR item list is documented as an array; the other lists as objects, so their items get a key.
+WRAPPERS = {KIND.ARM_DOCUMENT: "documents", KIND.GL_ITEM: "glItems", KIND.CUSTOMER: "customers"}
 BATCH_STATUS_CODES = {"FINISHED": 200, "PROCESSING": 202, "PARTIAL": 206}
 DELETED = "deleted"
 # Fields a client may change on an AR item (the page: "updates details on an existing AR item").
@@ -97,7 +99,9 @@ def _listing(request: Request, context: SandboxContext, kind: str, items: list[J
         "X-Page": str(number),
         "X-Page-Count": str(max(1, -(-len(total) // size))),
     }
-    return json_response(chosen, headers=headers)
+    wrapper = WRAPPERS.get(kind)
+    body = chosen if wrapper is None else {wrapper: chosen, "totalCount": len(total), "page": number}
+    return json_response(body, headers=headers)
 
 
 # --- AR items --------------------------------------------------------------------------------------

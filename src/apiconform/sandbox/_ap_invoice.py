@@ -24,6 +24,10 @@ async def get_invoice(request: Request, context: SandboxContext) -> Response:
     if invoice is None:
         if context.fault(Fault.AP_SERVER_ERROR_UNKNOWN_ID):
             return PlainTextResponse("Traceback (most recent call last):\n  KeyError: " + invoice_id, status_code=500)
+        if context.fault(Fault.AP_OK_UNKNOWN_ID):
+            # A template invoice under the asked-for id: only the status is wrong, not the body.
+            template = context.store.get(KIND, context.store.ids(KIND)[0]) or {}
+            return JSONResponse({**template, "id": invoice_id})
         return error_response(404, f"invoice {invoice_id!r} not found")
     invoice = _apply_faults(invoice, context)
     if context.fault(Fault.AP_WRONG_CONTENT_TYPE):

@@ -309,8 +309,10 @@ class _Auth:
         principal: Principal | None = None
         for name, scopes in requirement.items():
             kind = _scheme_kind(self.schemes.get(name, {}))
+            if not kind:
+                return _Refusal("unsupported security scheme")
             if kind != scheme:
-                return _Refusal(f"{kind} credentials required" if kind else "unsupported security scheme")
+                return _Refusal(f"missing {kind} credentials" if not scheme else f"{kind} credentials required")
             found = self._credential(kind, credential)
             if isinstance(found, str):
                 return _Refusal(found)

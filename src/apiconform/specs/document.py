@@ -173,6 +173,8 @@ def _read(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SpecError(path, "no such file") from None
+    except IsADirectoryError:
+        raise SpecError(path, "is a directory; --spec takes one spec file (repeat it for several)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(path, f"cannot read: {exc}") from None
     try:

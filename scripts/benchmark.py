@@ -1,0 +1,1270 @@
+"""Write docs/benchmarks.md: how fast apiconform runs, next to plain schemathesis and a plain httpx loop.
+
+Every measured tool runs as a subprocess of this script (so it is timed, and its memory taken, like the
+others), every loop is bounded in count and in time, and everything stays on the loopback interface.
+
+1. The full default run, `python -m apiconform run --report-dir TMP` against its embedded sandbox: wall
+   time, requests (report.json `run.request_count`), requests per second, CPU time, peak memory.
+2. Side by side on `specs/ap-invoice/openapi.yaml`, against one sandbox started here: `apiconform run`
+   and plain `st run --checks all`, same seed, same example budget, same known id. Requests are counted
+   by the sandbox itself (an ASGI counter around its app), so both tools are counted the same way.
+3. The limit: a plain httpx loop of `GET /v1/invoice/<known id>` against the same sandbox.
+4. Scale: generated specs of N simple GET operations served by a tiny Starlette app (its own uvicorn
+   process, TCP_NODELAY), run by apiconform and by st.
+5. Parallel: `--workers 2` against `--workers 1`, and the two halves of `--shard K/2` (and their merge
+   when `apiconform merge` exists).
+6. Where the time goes: a py-spy profile (CPU samples, both processes) of one run, when py-spy is installed.
+
+Usage::
+
+    .venv/bin/python scripts/benchmark.py            # the full benchmark (~15 min), writes docs/benchmarks.md
+    .venv/bin/python scripts/benchmark.py --quick    # smoke check (~3 min), writes build/benchmarks-quick.md
+"""
+
+# ruff: noqa: INP001 - a script run by path, not a package module
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import json
+import os
+import platform
+import shlex
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+SPEC_ROOT = REPO / "specs"
+AP_SPEC = SPEC_ROOT / "ap-invoice" / "openapi.yaml"
+DEFAULT_OUTPUT = REPO / "docs" / "benchmarks.md"
+QUICK_OUTPUT = REPO / "build" / "benchmarks-quick.md"
+PYTHON = sys.executable
+ST = str(Path(sys.executable).with_name("st"))
+PY_SPY = Path(sys.executable).with_name("py-spy")
+SEED = 0
+SIDE_BY_SIDE_EXAMPLES = 25
+SCALE_EXAMPLES = 5
+SCALE_KNOWN_ID = "k-1"
+SCALE_TOKEN = "benchmark-token"
+LOOP_SECONDS = 30.0
+POLL_SECONDS = 0.02
+MEMORY_EVERY = 0.25
+# Hard bounds: a subprocess that takes longer is killed (its whole process group) and reported as timed out.
+FULL_RUN_TIMEOUT = 420.0
+SMALL_RUN_TIMEOUT = 180.0
+SCALE_RUN_TIMEOUT = 360.0
+# The whole benchmark stops starting new measurements after this (it reports what it skipped).
+FULL_BUDGET_SECONDS = 15 * 60.0
+QUICK_BUDGET_SECONDS = 5 * 60.0
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
+TARGETS = {
+    "full_run_seconds": 60.0,
+    "vs_st_wall_ratio": 1.1,
+    "vs_httpx_rps_share": 0.5,
+    "workers_speedup": 1.7,
+}
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+Asgi = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Measuring one subprocess: wall time, CPU time and memory of its whole process tree
+# --------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Sample:
+    """One finished (or killed) subprocess."""
+
+    command: list[str]
+    wall: float
+    returncode: int | None  # None: killed at its timeout
+    cpu_seconds: float  # user + system of the process and every child it waited for
+    maxrss_kib: int  # ru_maxrss from wait4: the largest single process of the tree
+    peak_tree_rss_kib: int | None = None  # sampled sum of RSS over the live tree (shared pages counted twice)
+    peak_tree_pss_kib: int | None = None  # sampled sum of PSS (shared pages split), when the kernel offers it
+    stdout: str = ""
+    stderr: str = ""
+    requests: int | None = None  # filled in by the caller: report.json, the server's own count, or the loop
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode is not None
+
+    @property
+    def rps(self) -> float | None:
+        return self.requests / self.wall if self.requests is not None and self.wall > 0 else None
+
+
+def _descendants(root: int) -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        fields = stat.rpartition(")")[2].split()
+        if len(fields) > 1:
+            parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    tree, pending = [root], [root]
+    while pending:
+        children = parents.get(pending.pop(), [])
+        tree += children
+        pending += children
+    return tree
+
+
+def _tree_memory(root: int) -> tuple[int, int | None]:
+    """RSS and PSS sums (KiB) over the live process tree below `root`."""
+    rss, pss, pss_known = 0, 0, True
+    for pid in _descendants(root):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            rss += int(Path(f"/proc/{pid}/statm").read_text(encoding="utf-8").split()[1]) * PAGE_KIB
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text(encoding="utf-8")
+            pss += next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
+        except (OSError, StopIteration, ValueError, IndexError):
+            pss_known = False
+    return rss, pss if pss_known else None
+
+
+def measure(
+    command: list[str],
+    *,
+    timeout: float,
+    cwd: Path = REPO,
+    env: dict[str, str] | None = None,
+    memory: bool = True,
+) -> Sample:
+    """Run `command` to completion (or kill its process group at `timeout`), timing it and sampling its memory."""
+    environment = {**os.environ, "CI": "true", "NO_COLOR": "1", "COLUMNS": "100", **(env or {})}
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.monotonic()
+        process = subprocess.Popen(  # noqa: S603 - commands are built in this file
+            command, cwd=cwd, env=environment, stdout=out, stderr=err, start_new_session=True
+        )
+        peak_rss: int | None = 0 if memory else None
+        peak_pss: int | None = 0 if memory else None
+        next_memory = started
+        status, usage, killed = 0, None, False
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            now = time.monotonic()
+            if pid:
+                break
+            if now - started > timeout and not killed:
+                killed = True
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+            if memory and now >= next_memory:
+                rss, pss = _tree_memory(process.pid)
+                peak_rss = max(peak_rss or 0, rss)
+                peak_pss = None if pss is None or peak_pss is None else max(peak_pss, pss)
+                next_memory = now + MEMORY_EVERY
+            time.sleep(POLL_SECONDS)
+        wall = time.monotonic() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        # Whatever the tool left running in its group (it should be nothing) goes with it.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        out.seek(0)
+        err.seek(0)
+        return Sample(
+            command=command,
+            wall=wall,
+            returncode=None if killed else process.returncode,
+            cpu_seconds=usage.ru_utime + usage.ru_stime if usage else 0.0,
+            maxrss_kib=usage.ru_maxrss if usage else 0,
+            peak_tree_rss_kib=peak_rss or None,
+            peak_tree_pss_kib=peak_pss or None,
+            stdout=out.read()[-20_000:],
+            stderr=err.read()[-20_000:],
+        )
+
+
+def _report_requests(report_dir: Path) -> int | None:
+    path = report_dir / "report.json"
+    if not path.is_file():
+        return None
+    return int(json.loads(path.read_text(encoding="utf-8"))["run"]["request_count"])
+
+
+def _report_duration(report_dir: Path) -> float | None:
+    path = report_dir / "report.json"
+    if not path.is_file():
+        return None
+    return float(json.loads(path.read_text(encoding="utf-8"))["run"]["duration_seconds"])
+
+
+def _apiconform(*arguments: str) -> list[str]:
+    return [PYTHON, "-m", "apiconform", "run", *arguments, "--no-color"]
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _show(command: list[str]) -> str:
+    """A command as a person would type it: the venv's tools by name, temporary paths as placeholders."""
+    words = []
+    for word in command:
+        shown = word
+        if word == PYTHON:
+            shown = "python"
+        elif word == ST:
+            shown = "st"
+        elif word.startswith(str(REPO) + "/"):
+            shown = word[len(str(REPO)) + 1 :]
+        elif word.startswith(tempfile.gettempdir() + "/"):
+            shown = "$TMP/" + Path(word).name
+        words.append(shown)
+    return shlex.join(words)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The embedded sandbox, counted at the server; the generated-spec server; the httpx loop
+# --------------------------------------------------------------------------------------------------------------
+
+
+class CountingApp:
+    """Wraps an ASGI app and counts the HTTP requests it answers: every tool counted the same way."""
+
+    def __init__(self, app: Asgi) -> None:
+        self.app = app
+        self.count = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.count += 1
+        await self.app(scope, receive, send)
+
+
+def _scale_spec(operations: int) -> dict[str, Any]:
+    """N operations `GET /r{n}/{id}`, each answering a small object, all of it documented (DOC)."""
+    doc = "benchmark-generated.txt"
+    paths: dict[str, Any] = {}
+    for number in range(1, operations + 1):
+        paths[f"/r{number}/{{id}}"] = {
+            "get": {
+                "operationId": f"getR{number}",
+                "summary": f"Get resource {number}",
+                "x-evidence": "DOC",
+                "x-doc": f"{doc}#r{number}",
+                "x-status-codes-evidence": "DOC",
+                "security": [{"bearerAuth": []}],
+                "parameters": [
+                    {
+                        "name": "id",
+                        "in": "path",
+                        "required": True,
+                        "x-evidence": "DOC",
+                        "schema": {"type": "string", "x-evidence": "DOC"},
+                    }
+                ],
+                "responses": {
+                    "200": _response("The resource.", "Item"),
+                    "401": _response("Missing or invalid token.", "Error"),
+                    "404": _response("No resource with this id.", "Error"),
+                },
+            }
+        }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": f"Generated benchmark API ({operations} operations)", "version": "1.0.0"},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "x-evidence": "DOC", "x-doc": f"{doc}#auth"}
+            },
+            "schemas": {
+                "Item": {
+                    "type": "object",
+                    "x-evidence": "DOC",
+                    "x-doc": f"{doc}#item",
+                    "required": ["id", "n", "name"],
+                    "properties": {
+                        "id": {"type": "string", "x-evidence": "DOC"},
+                        "n": {"type": "integer", "x-evidence": "DOC"},
+                        "name": {"type": "string", "x-evidence": "DOC"},
+                    },
+                },
+                "Error": {
+                    "type": "object",
+                    "x-evidence": "DOC",
+                    "x-doc": f"{doc}#errors",
+                    "required": ["error"],
+                    "properties": {"error": {"type": "string", "x-evidence": "DOC"}},
+                },
+            },
+        },
+    }
+
+
+def _response(description: str, schema: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "x-evidence": "DOC",
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}", "x-evidence": "DOC"}}},
+    }
+
+
+def _serve_generated(operations: int, token: str) -> None:
+    """Child process: answer every generated path on a free loopback port (printed first), with TCP_NODELAY."""
+    import uvicorn  # noqa: PLC0415 - only the server child needs it
+    from starlette.applications import Starlette  # noqa: PLC0415 - ditto
+    from starlette.requests import Request  # noqa: PLC0415 - ditto
+    from starlette.responses import JSONResponse  # noqa: PLC0415 - ditto
+    from starlette.routing import Route  # noqa: PLC0415 - ditto
+
+    count = 0
+
+    async def resource(request: Request) -> JSONResponse:
+        nonlocal count
+        count += 1
+        if request.headers.get("authorization") != f"Bearer {token}":
+            return JSONResponse({"error": "unauthorized"}, status_code=401)
+        segment, item = str(request.path_params["segment"]), str(request.path_params["id"])
+        number = int(segment[1:]) if segment[:1] == "r" and segment[1:].isdigit() else 0
+        if not 1 <= number <= operations or item != SCALE_KNOWN_ID:
+            return JSONResponse({"error": "not found"}, status_code=404)
+        return JSONResponse({"id": item, "n": number, "name": f"resource {number}"})
+
+    async def counted(_: Request) -> JSONResponse:
+        return JSONResponse({"count": count})
+
+    app = Starlette(routes=[Route("/__bench/count", counted), Route("/{segment}/{id}", resource, methods=["GET"])])
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit it; without it Nagle and delayed ACKs stall each response ~40 ms.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind(("127.0.0.1", 0))
+    sys.stdout.write(f"{sock.getsockname()[1]}\n")
+    sys.stdout.flush()
+    config = uvicorn.Config(app, log_level="error", access_log=False, lifespan="off")
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+@contextlib.contextmanager
+def generated_server(operations: int) -> Iterator[str]:
+    """Start `_serve_generated` in its own process; yield its base URL; stop it (by its pid) afterwards."""
+    command = [PYTHON, __file__, "serve-generated", "--operations", str(operations), "--token", SCALE_TOKEN]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True)  # noqa: S603
+    try:
+        assert process.stdout is not None  # noqa: S101 - stdout=PIPE above
+        port = int(process.stdout.readline().strip() or 0)
+        if not port:
+            raise RuntimeError("the generated-spec server did not start")
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                httpx.get(f"{url}/__bench/count", timeout=1).raise_for_status()
+                break
+            time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _served_count(url: str) -> int:
+    return int(httpx.get(f"{url}/__bench/count", timeout=5).json()["count"])
+
+
+def _httpx_loop(url: str, token: str, count: int, seconds: float) -> None:
+    """Child process: `count` GETs on one keep-alive client (or until `seconds` pass); prints a JSON line."""
+    sent, ok = 0, 0
+    with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=10) as client:
+        started = time.monotonic()
+        deadline = started + seconds
+        while sent < count and time.monotonic() < deadline:
+            response = client.get(url)
+            sent += 1
+            ok += response.status_code == httpx.codes.OK
+        elapsed = time.monotonic() - started
+    sys.stdout.write(json.dumps({"sent": sent, "ok": ok, "seconds": elapsed}) + "\n")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The measurements
+# --------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Results:
+    quick: bool
+    started: float = field(default_factory=time.monotonic)
+    budget: float = FULL_BUDGET_SECONDS
+    skipped: list[str] = field(default_factory=list)
+    full: list[Sample] = field(default_factory=list)
+    full_durations: list[float] = field(default_factory=list)
+    full_max_examples: int | None = None
+    workers2: list[Sample] = field(default_factory=list)
+    shards: list[Sample] = field(default_factory=list)
+    merge: Sample | None = None
+    merge_note: str = ""
+    side_apiconform: list[Sample] = field(default_factory=list)
+    side_apiconform_reported: list[int] = field(default_factory=list)
+    side_st: list[Sample] = field(default_factory=list)
+    loop: Sample | None = None
+    loop_result: dict[str, float] = field(default_factory=dict)
+    startup: dict[str, Sample] = field(default_factory=dict)
+    scale: dict[tuple[str, int], Sample] = field(default_factory=dict)
+    profile: Profile | None = None
+    known_id: str = ""
+
+    def time_left(self) -> float:
+        return self.budget - (time.monotonic() - self.started)
+
+    def allow(self, what: str, needs: float) -> bool:
+        if self.time_left() >= needs:
+            return True
+        self.skipped.append(f"{what} (needed ~{needs:.0f}s, {max(0.0, self.time_left()):.0f}s of budget left)")
+        _say(f"  skipped: {self.skipped[-1]}")
+        return False
+
+
+def _say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _log(sample: Sample, label: str) -> None:
+    rps = f", {sample.rps:.1f} req/s" if sample.rps is not None else ""
+    requests = f", {sample.requests} requests" if sample.requests is not None else ""
+    state = f"exit {sample.returncode}" if sample.ok else "TIMED OUT"
+    _say(f"  {label}: {sample.wall:.1f}s{requests}{rps} ({state})")
+    if sample.returncode not in {0, 1}:
+        _say("    " + (sample.stderr or sample.stdout).strip()[-600:].replace("\n", "\n    "))
+
+
+def full_runs(results: Results, repeats: int, max_examples: int | None) -> None:
+    """Item 1 (and the --workers 1 side of item 5): the whole default run, embedded sandbox, all specs."""
+    extra = ["--max-examples", str(max_examples)] if max_examples else []
+    results.full_max_examples = max_examples
+    for repeat in range(repeats):
+        if repeat and not results.allow("full default run, repeat", needs=_median_wall(results.full) * 1.2):
+            break
+        with tempfile.TemporaryDirectory(prefix="bench-full-") as directory:
+            sample = measure(_apiconform("--report-dir", directory, *extra), timeout=FULL_RUN_TIMEOUT)
+            sample.requests = _report_requests(Path(directory))
+            results.full_durations += [d for d in [_report_duration(Path(directory))] if d is not None]
+        results.full.append(sample)
+        _log(sample, f"full default run #{repeat + 1}")
+
+
+def _median_wall(samples: list[Sample]) -> float:
+    return _median([sample.wall for sample in samples]) or 120.0
+
+
+def parallel_runs(results: Results, max_examples: int | None) -> None:
+    """Item 5: --workers 2, then each shard alone, then the merge of the two shard reports if it exists."""
+    extra = ["--max-examples", str(max_examples)] if max_examples else []
+    one = _median_wall(results.full)
+    if results.allow("--workers 2 run", needs=one):
+        with tempfile.TemporaryDirectory(prefix="bench-w2-") as directory:
+            sample = measure(_apiconform("--report-dir", directory, "--workers", "2", *extra), timeout=FULL_RUN_TIMEOUT)
+            sample.requests = _report_requests(Path(directory))
+        results.workers2.append(sample)
+        _log(sample, "full run --workers 2")
+    if not results.allow("--shard 1/2 and 2/2 runs", needs=one * 1.2):
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-shards-") as directory:
+        dirs = [Path(directory) / f"shard-{index}" for index in (1, 2)]
+        for index, report_dir in enumerate(dirs, start=1):
+            sample = measure(
+                _apiconform("--report-dir", str(report_dir), "--shard", f"{index}/2", *extra), timeout=FULL_RUN_TIMEOUT
+            )
+            sample.requests = _report_requests(report_dir)
+            results.shards.append(sample)
+            _log(sample, f"full run --shard {index}/2")
+        probe = measure([PYTHON, "-m", "apiconform", "merge", "--help"], timeout=60, memory=False)
+        if probe.returncode != 0:
+            results.merge_note = (
+                f"`python -m apiconform merge --help` exited {probe.returncode}: "
+                + (probe.stderr or probe.stdout).strip().splitlines()[-1][:200]
+            )
+            return
+        merged = Path(directory) / "merged"
+        command = [PYTHON, "-m", "apiconform", "merge", *(str(d) for d in dirs), "--report-dir", str(merged)]
+        if "--report-dir" not in probe.stdout:
+            command = [PYTHON, "-m", "apiconform", "merge", *(str(d) for d in dirs)]
+        results.merge = measure(command, timeout=SMALL_RUN_TIMEOUT)
+        results.merge.requests = _report_requests(merged)
+        results.merge_note = "help:\n" + probe.stdout.strip()
+        _log(results.merge, "merge of the shard reports")
+
+
+def side_by_side(results: Results, repeats: int) -> None:
+    """Items 2 and 3 against one sandbox started here, counted at the server."""
+    from apiconform.sandbox import Sandbox  # noqa: PLC0415 - imported late: its import cost is not ours to time
+    from apiconform.specs import load_spec  # noqa: PLC0415 - ditto
+
+    sandbox = Sandbox([load_spec(AP_SPEC, root=SPEC_ROOT)])
+    counter = CountingApp(sandbox.app)
+    sandbox.app = counter  # type: ignore[assignment]  # any ASGI app serves; uvicorn reads it at start
+    with sandbox:
+        base = sandbox.base_url("ap-invoice")
+        known = sandbox.known_params("ap-invoice").get("GET /v1/invoice/{id}", {}).get("id", ["inv-0001"])
+        results.known_id = known[0]
+        for repeat in range(repeats):
+            for tool in ("apiconform", "st"):
+                with tempfile.TemporaryDirectory(prefix=f"bench-{tool}-") as directory:
+                    before = counter.count
+                    if tool == "apiconform":
+                        command = _apiconform(
+                            "--base-url", base, "--spec", str(AP_SPEC), "--seed", str(SEED),
+                            "--max-examples", str(SIDE_BY_SIDE_EXAMPLES), "--param", f"id={results.known_id}",
+                            "--report-dir", str(Path(directory) / "reports"),
+                        )  # fmt: skip
+                        env = {"APICONFORM_TOKEN": sandbox.token}
+                    else:
+                        command = _st_command(Path(directory), AP_SPEC, base, sandbox.token, results.known_id)
+                        command += ["--max-examples", str(SIDE_BY_SIDE_EXAMPLES)]
+                        env = {}
+                    # A fresh working directory: no hypothesis example database or st cache carried over.
+                    sample = measure(command, timeout=SMALL_RUN_TIMEOUT, cwd=Path(directory), env=env, memory=False)
+                    sample.requests = counter.count - before
+                    if tool == "apiconform":
+                        reported = _report_requests(Path(directory) / "reports")
+                        results.side_apiconform_reported.append(reported or 0)
+                        results.side_apiconform.append(sample)
+                    else:
+                        results.side_st.append(sample)
+                    _log(sample, f"ap-invoice {tool} #{repeat + 1}")
+        url = f"{base}/v1/invoice/{results.known_id}"
+        count = 500 if results.quick else 2000
+        before = counter.count
+        loop = [PYTHON, __file__, "httpx-loop", "--url", url, "--count", str(count), "--seconds", str(LOOP_SECONDS)]
+        sample = measure(loop, timeout=LOOP_SECONDS + 30, env={"BENCH_TOKEN": sandbox.token}, memory=False)
+        sample.requests = counter.count - before
+        with contextlib.suppress(ValueError, IndexError):
+            results.loop_result = json.loads(sample.stdout.strip().splitlines()[-1])
+        results.loop = sample
+        _log(sample, "httpx loop (whole process)")
+        if results.loop_result:
+            inner = results.loop_result["sent"] / results.loop_result["seconds"]
+            _say(f"  httpx loop, timed inside the loop: {inner:.0f} req/s")
+    for name, command in {
+        "python -c pass": [PYTHON, "-c", "pass"],
+        "apiconform --help": [PYTHON, "-m", "apiconform", "--help"],
+        "st --help": [ST, "--help"],
+    }.items():
+        results.startup[name] = measure(command, timeout=60, memory=False)
+        _log(results.startup[name], f"startup: {name}")
+
+
+def _st_command(directory: Path, spec: Path, base: str, token: str, known_id: str) -> list[str]:
+    """Plain st with the known id fixed through a schemathesis.toml `[parameters]` table; no report files."""
+    config = directory / "schemathesis.toml"
+    config.write_text(f'[parameters]\n"path.id" = {json.dumps(known_id)}\n', encoding="utf-8")
+    return [
+        ST, "--config-file", str(config), "run", str(spec), "--url", base, "--checks", "all",
+        "--seed", str(SEED), "-H", f"Authorization: Bearer {token}", "--no-color",
+    ]  # fmt: skip
+
+
+def scale_runs(results: Results, sizes: list[int]) -> None:
+    """Item 4: generated specs of N operations, served by the tiny Starlette app, run by both tools."""
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix=f"bench-scale-{size}-") as directory, generated_server(size) as url:
+            spec = Path(directory) / f"scale-{size}" / "openapi.yaml"
+            spec.parent.mkdir()
+            spec.write_text(yaml.safe_dump(_scale_spec(size), sort_keys=False), encoding="utf-8")
+            for tool in ("apiconform", "st"):
+                guess = _scale_guess(results, tool, size)
+                if not results.allow(f"scale {size} operations, {tool}", needs=guess):
+                    continue
+                work = Path(directory) / tool
+                work.mkdir()
+                before = _served_count(url)
+                if tool == "apiconform":
+                    command = _apiconform(
+                        "--base-url", url, "--spec", str(spec), "--seed", str(SEED),
+                        "--max-examples", str(SCALE_EXAMPLES), "--param", f"id={SCALE_KNOWN_ID}",
+                        "--report-dir", str(work / "reports"),
+                    )  # fmt: skip
+                    env = {"APICONFORM_TOKEN": SCALE_TOKEN}
+                else:
+                    command = _st_command(work, spec, url, SCALE_TOKEN, SCALE_KNOWN_ID)
+                    command += ["--max-examples", str(SCALE_EXAMPLES)]
+                    env = {}
+                timeout = min(SCALE_RUN_TIMEOUT, max(30.0, results.time_left() - 30))
+                sample = measure(command, timeout=timeout, cwd=work, env=env)
+                sample.requests = _served_count(url) - before
+                results.scale[tool, size] = sample
+                _log(sample, f"scale {size} operations, {tool}")
+
+
+def _scale_guess(results: Results, tool: str, size: int) -> float:
+    """Seconds a scale run will likely take, from the smaller size already measured (linear), else a floor."""
+    done = [(n, s) for (name, n), s in results.scale.items() if name == tool and s.ok]
+    if not done:
+        return 20.0
+    n, sample = max(done)
+    return sample.wall * size / n * 0.8
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Where the time goes: py-spy CPU samples of one run, both processes
+# --------------------------------------------------------------------------------------------------------------
+
+IDLE_LEAVES = ("Condition.wait", "Event.wait", "Queue.get", "select (", "sleep (", "poll (", "epoll", "acquire (")
+# Innermost match wins: a sample counts for the first bucket found walking from the leaf towards the root.
+BUCKETS: list[tuple[str, tuple[str, ...]]] = [
+    ("thread start (per-request watchdog Timer, worker pools)", ("Thread.start (threading.py",)),
+    ("JSON Schema validation (jsonschema, referencing)", ("jsonschema/", "referencing/", "jsonschema_specifications")),
+    ("HTTP client (requests, urllib3, http.client, socket)", ("requests/", "urllib3/", "http/client.py", "socket.py")),
+    ("YAML parsing", ("yaml/",)),
+    ("imports (module loading at start-up)", ("<frozen importlib._bootstrap>",)),
+    ("data generation (hypothesis, hypothesis-jsonschema)", ("hypothesis/", "hypothesis_jsonschema/")),
+    ("report writing and history (apiconform/report)", ("apiconform/report/", "apiconform/cli/reports.py")),
+    ("apiconform runner (engine, scenarios, transport, bounds)", ("apiconform/runner/",)),
+    ("apiconform checks and classification", ("apiconform/checks/",)),
+    ("apiconform spec handling (evidence, coverage)", ("apiconform/specs/",)),
+    ("schemathesis (engine, checks, coverage phase, serialisation)", ("schemathesis/",)),
+]
+
+
+@dataclass(slots=True)
+class Profile:
+    command: list[str]
+    sample: Sample
+    rate: int
+    client_samples: int = 0
+    server_samples: int = 0
+    client_threads: Counter[str] = field(default_factory=Counter)
+    buckets: Counter[str] = field(default_factory=Counter)
+    cumulative: Counter[str] = field(default_factory=Counter)
+    own: Counter[str] = field(default_factory=Counter)
+    server_cumulative: Counter[str] = field(default_factory=Counter)
+
+
+def _frame_name(frame: str) -> str:
+    """`func (path/to/site-packages/pkg/mod.py:12)` -> `func (pkg/mod.py)`: one entry per function."""
+    name, _, where = frame.partition(" (")
+    path = where.rsplit(":", 1)[0]
+    for marker in ("site-packages/", "/src/", "/lib/python3.11/"):
+        if marker in path:
+            path = path.split(marker, 1)[1]
+    return f"{name} ({path})"
+
+
+def profile_run(results: Results, command_args: list[str], label: str) -> None:
+    if not PY_SPY.exists():
+        results.skipped.append("profile: py-spy is not installed in the venv (`pip install py-spy`)")
+        return
+    rate = 50
+    with tempfile.TemporaryDirectory(prefix="bench-profile-") as directory:
+        raw = Path(directory) / "profile.txt"
+        run = _apiconform("--report-dir", str(Path(directory) / "reports"), *command_args)
+        command = [str(PY_SPY), "record", "--subprocesses", "--threads", "--format", "raw", "-r", str(rate)]
+        command += ["-o", str(raw), "--", *run]
+        sample = measure(command, timeout=FULL_RUN_TIMEOUT)
+        sample.requests = _report_requests(Path(directory) / "reports")
+        _log(sample, f"profile ({label})")
+        profile = Profile(command=run, sample=sample, rate=rate)
+        if raw.is_file():
+            _fold(profile, raw.read_text(encoding="utf-8", errors="replace"))
+        results.profile = profile
+
+
+def _fold(profile: Profile, raw: str) -> None:
+    for line in raw.splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not count_text.isdigit():
+            continue
+        count = int(count_text)
+        frames = stack.split(";")
+        processes = [frame for frame in frames if frame.startswith("process ")]
+        thread = next((frame for frame in frames if frame.startswith("thread ")), "thread")
+        python = [frame for frame in frames if not frame.startswith(("process ", "thread "))]
+        if not python or any(marker in python[-1] for marker in IDLE_LEAVES):
+            continue  # py-spy records active threads only; these leaves are the odd blocking call caught on CPU
+        names = list(dict.fromkeys(_frame_name(frame) for frame in python))
+        if len(processes) > 1:  # the sandbox child, forked by the run
+            profile.server_samples += count
+            for name in names:
+                profile.server_cumulative[name] += count
+            continue
+        profile.client_samples += count
+        profile.client_threads[thread.partition(": ")[2].rstrip("0123456789_-") or "MainThread"] += count
+        for name in names:
+            profile.cumulative[name] += count
+        profile.own[_frame_name(python[-1])] += count
+        bucket = next(
+            (title for frame in reversed(python) for title, markers in BUCKETS if any(m in frame for m in markers)),
+            "other (stdlib, click, ...)",
+        )
+        profile.buckets[bucket] += count
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The report
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _fmt(value: float | None, spec: str = ".1f", suffix: str = "") -> str:
+    return "n/a" if value is None else f"{value:{spec}}{suffix}"
+
+
+def _mib(kib: int | None) -> str:
+    return "n/a" if not kib else f"{kib / 1024:.0f} MiB"
+
+
+def _versions() -> str:
+    names = ["apiconform", "schemathesis", "hypothesis", "hypothesis-jsonschema", "jsonschema", "httpx", "requests"]
+    names += ["urllib3", "starlette", "uvicorn", "PyYAML", "py-spy"]
+    found = []
+    for name in names:
+        with contextlib.suppress(PackageNotFoundError):
+            found.append(f"{name} {version(name)}")
+    return ", ".join(found)
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((REPO / "src" / "apiconform").rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".json"}:
+            digest.update(path.relative_to(REPO).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def _memory_total() -> str:
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    return "unknown"
+
+
+def _verdict(met: bool | None) -> str:
+    return "n/a" if met is None else ("**met**" if met else "**not met**")
+
+
+@dataclass(slots=True)
+class Summary:
+    full_wall: float | None
+    full_requests: float | None
+    full_rps: float | None
+    ac_wall: float | None
+    st_wall: float | None
+    ac_rps: float | None
+    st_rps: float | None
+    loop_rps: float | None
+    w1_wall: float | None
+    w2_wall: float | None
+
+    @classmethod
+    def of(cls, results: Results) -> Summary:
+        full_ok = [sample for sample in results.full if sample.ok]
+        return cls(
+            full_wall=_median([s.wall for s in full_ok]),
+            full_requests=_median([float(s.requests) for s in full_ok if s.requests is not None]),
+            full_rps=_median([s.rps for s in full_ok if s.rps is not None]),
+            ac_wall=_median([s.wall for s in results.side_apiconform if s.ok]),
+            st_wall=_median([s.wall for s in results.side_st if s.ok]),
+            ac_rps=_median([s.rps for s in results.side_apiconform if s.ok and s.rps is not None]),
+            st_rps=_median([s.rps for s in results.side_st if s.ok and s.rps is not None]),
+            loop_rps=results.loop.rps if results.loop is not None and results.loop.ok else None,
+            w1_wall=_median([s.wall for s in full_ok]),
+            w2_wall=_median([s.wall for s in results.workers2 if s.ok]),
+        )
+
+
+def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, PLR0915 - one linear document
+    s = Summary.of(results)
+    full_ok = [sample for sample in results.full if sample.ok]
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Generated by `scripts/benchmark.py`; do not edit by hand. Command: `{command_line}`",
+        "",
+    ]
+    if results.quick:
+        lines += [
+            "> **Quick smoke run** (`--quick`): one repeat, small scale, reduced example budget on the full run.",
+            "> These numbers are not the benchmark; run without `--quick` for those.",
+            "",
+        ]
+    lines += [
+        f"- date: {now}; total benchmark time {time.monotonic() - results.started:.0f} s",
+        (
+            f"- machine: nproc {affinity} ({_cpu_model()}), {_memory_total()} RAM, "
+            f"Linux {platform.release()}, Python {platform.python_version()}"
+        ),
+        f"- packages: {_versions()}",
+        (
+            f"- apiconform source fingerprint (sha256 of src/apiconform/**/*.py, *.json): `{_fingerprint()}` "
+            "(the tree was being edited while this ran; the fingerprint says which state was measured)"
+        ),
+        (
+            "- every tool runs as a subprocess of the script; wall time is from spawn to exit, CPU time is user +"
+            " system of the process and the children it waited for (2 cores: at most 200 %); *peak tree RSS* is"
+            " the largest sampled (every 0.25 s) sum of RSS over the process and its children, *max RSS* the"
+            " largest single process (`wait4` ru_maxrss)"
+        ),
+        "",
+    ]
+
+    # ---------------------------------------------------------------- targets
+    full_met = None if s.full_wall is None else s.full_wall < TARGETS["full_run_seconds"]
+    ratio = s.ac_wall / s.st_wall if s.ac_wall and s.st_wall else None
+    share = s.full_rps / s.loop_rps if s.full_rps and s.loop_rps else None
+    side_share = s.ac_rps / s.loop_rps if s.ac_rps and s.loop_rps else None
+    speedup = s.w1_wall / s.w2_wall if s.w1_wall and s.w2_wall else None
+    lines += [
+        "## Targets (issue 8)",
+        "",
+        "| target | measured | verdict |",
+        "|---|---|---|",
+        (
+            f"| full default run under {TARGETS['full_run_seconds']:.0f} s | {_fmt(s.full_wall, '.1f', ' s')} "
+            f"(median of {len(full_ok)}) | {_verdict(full_met)} |"
+        ),
+        (
+            f"| apiconform wall time ≤ {TARGETS['vs_st_wall_ratio']} × plain schemathesis, same work (ap-invoice) "
+            f"| {_fmt(s.ac_wall, '.2f', ' s')} vs {_fmt(s.st_wall, '.2f', ' s')} = {_fmt(ratio, '.2f', ' ×')} "
+            f"| {_verdict(None if ratio is None else ratio <= TARGETS['vs_st_wall_ratio'])} |"
+        ),
+        (
+            f"| requests per second ≥ {TARGETS['vs_httpx_rps_share']:.0%} of a plain httpx loop "
+            f"| full run {_fmt(s.full_rps, '.1f')} req/s, ap-invoice run {_fmt(s.ac_rps, '.1f')} req/s vs loop "
+            f"{_fmt(s.loop_rps, '.0f')} req/s = {_fmt(None if share is None else share * 100, '.1f', ' %')} / "
+            f"{_fmt(None if side_share is None else side_share * 100, '.1f', ' %')} "
+            f"| {_verdict(None if share is None else share >= TARGETS['vs_httpx_rps_share'])} |"
+        ),
+        (
+            f"| `--workers 2` ≥ {TARGETS['workers_speedup']} × `--workers 1` on 2 cores "
+            f"| {_fmt(s.w1_wall, '.1f', ' s')} → {_fmt(s.w2_wall, '.1f', ' s')} = {_fmt(speedup, '.2f', ' ×')} "
+            f"| {_verdict(None if speedup is None else speedup >= TARGETS['workers_speedup'])} |"
+        ),
+        "",
+    ]
+
+    # ---------------------------------------------------------------- 1. full run
+    budget = f"--max-examples {results.full_max_examples}" if results.full_max_examples else "default settings"
+    lines += [
+        "## 1. Full default run (embedded sandbox, all specs)",
+        "",
+        f"`python -m apiconform run --report-dir $TMP` ({budget}), run from the repository root.",
+        "",
+        (
+            "| run | wall | report `duration_seconds` | requests | req/s | CPU | CPU / wall | peak tree RSS | "
+            "peak tree PSS | max RSS (one process) | exit |"
+        ),
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for index, sample in enumerate(results.full, start=1):
+        duration = results.full_durations[index - 1] if index - 1 < len(results.full_durations) else None
+        lines.append(_sample_row(f"#{index}", sample, duration))
+    lines += [
+        (
+            f"| **median** | **{_fmt(s.full_wall, '.1f', ' s')}** | | {_fmt(s.full_requests, '.0f')} "
+            f"| **{_fmt(s.full_rps, '.1f')}** | | | | | | |"
+        ),
+        "",
+    ]
+
+    # ---------------------------------------------------------------- 2/3. side by side and the loop
+    lines += [
+        "## 2. Side by side with plain schemathesis (ap-invoice) and 3. the httpx limit",
+        "",
+        "One sandbox started by the script (`Sandbox([load_spec(specs/ap-invoice/openapi.yaml)])`, served in a",
+        "thread of the script, which does nothing else while the tools run). Requests are counted by the sandbox",
+        "itself (an ASGI counter around its app), for all three. Each tool runs in a fresh temporary working",
+        "directory, so neither starts with a hypothesis example database or an st cache.",
+        "",
+        "```bash",
+        (
+            f"APICONFORM_TOKEN=$TOKEN python -m apiconform run --base-url $SANDBOX/ap-invoice "
+            f"--spec specs/ap-invoice/openapi.yaml --seed {SEED} --max-examples {SIDE_BY_SIDE_EXAMPLES} "
+            f"--param id={results.known_id} --report-dir $TMP/reports --no-color"
+        ),
+        (
+            f"st --config-file schemathesis.toml run specs/ap-invoice/openapi.yaml --url $SANDBOX/ap-invoice "
+            f'--checks all --seed {SEED} -H "Authorization: Bearer $TOKEN" --no-color --max-examples '
+            f"{SIDE_BY_SIDE_EXAMPLES}"
+        ),
+        f'#   schemathesis.toml: [parameters] "path.id" = "{results.known_id}"   (no report is written)',
+        (
+            f"python scripts/benchmark.py httpx-loop --url $SANDBOX/ap-invoice/v1/invoice/{results.known_id} "
+            f"--count {2000 if not results.quick else 500} --seconds {LOOP_SECONDS:.0f}"
+        ),
+        "```",
+        "",
+        "| tool | run | wall | requests (server) | req/s | s per request | CPU | exit |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for tool, samples in (("apiconform", results.side_apiconform), ("st", results.side_st)):
+        for index, sample in enumerate(samples, start=1):
+            per = sample.wall / sample.requests if sample.requests else None
+            reported = ""
+            if tool == "apiconform" and index - 1 < len(results.side_apiconform_reported):
+                reported = f" (report.json: {results.side_apiconform_reported[index - 1]})"
+            lines.append(
+                f"| {tool} | #{index} | {sample.wall:.2f} s | {sample.requests}{reported} | {_fmt(sample.rps, '.1f')} "
+                f"| {_fmt(per, '.3f')} | {sample.cpu_seconds:.1f} s | {_exit(sample)} |"
+            )
+    if results.loop is not None:
+        inner = results.loop_result
+        inner_rps = inner["sent"] / inner["seconds"] if inner and inner.get("seconds") else None
+        lines.append(
+            f"| httpx loop | process | {results.loop.wall:.2f} s | {results.loop.requests} "
+            f"| {_fmt(results.loop.rps, '.0f')} | {_fmt(1 / results.loop.rps if results.loop.rps else None, '.4f')} "
+            f"| {results.loop.cpu_seconds:.1f} s | {_exit(results.loop)} |"
+        )
+        if inner_rps is not None:
+            lines.append(
+                f"| httpx loop | loop only | {inner['seconds']:.2f} s | {inner['sent']:.0f} | {inner_rps:.0f} "
+                f"| {1 / inner_rps:.4f} | | |"
+            )
+    per_ac = _per_request(s.ac_wall, results.side_apiconform)
+    per_st = _per_request(s.st_wall, results.side_st)
+    lines += [
+        "",
+        (
+            f"Medians: apiconform {_fmt(s.ac_wall, '.2f', ' s')}, st {_fmt(s.st_wall, '.2f', ' s')}: wall ratio "
+            f"**{_fmt(ratio, '.2f', ' ×')}**; requests per second {_fmt(s.ac_rps, '.1f')} vs {_fmt(s.st_rps, '.1f')}: "
+            f"ratio **{_fmt(s.ac_rps / s.st_rps if s.ac_rps and s.st_rps else None, '.2f', ' ×')}**; "
+            f"seconds per request {_fmt(per_ac, '.3f')} vs {_fmt(per_st, '.3f')}."
+        ),
+        "",
+        "Start-up alone (no request sent), which every short run pays:",
+        "",
+        "| command | wall |",
+        "|---|---|",
+        *(f"| `{name}` | {sample.wall:.2f} s |" for name, sample in results.startup.items()),
+        "",
+    ]
+
+    # ---------------------------------------------------------------- 4. scale
+    lines += [
+        "## 4. Scale: generated specs",
+        "",
+        "`GET /r{n}/{id}` × N (OpenAPI 3.1, everything `x-evidence: DOC`, 200/401/404 with small object bodies),",
+        "served by a Starlette app under uvicorn in its own process on a free loopback port (TCP_NODELAY on the",
+        "socket; `python scripts/benchmark.py serve-generated --operations N --token T`). Requests counted by",
+        "that server.",
+        "",
+        "```bash",
+        (
+            f"APICONFORM_TOKEN=$TOKEN python -m apiconform run --base-url $URL --spec $TMP/scale-N/openapi.yaml "
+            f"--seed {SEED} --max-examples {SCALE_EXAMPLES} --param id={SCALE_KNOWN_ID} --report-dir $TMP/reports "
+            "--no-color"
+        ),
+        (
+            f"st --config-file schemathesis.toml run $TMP/scale-N/openapi.yaml --url $URL --checks all --seed {SEED} "
+            f'-H "Authorization: Bearer $TOKEN" --no-color --max-examples {SCALE_EXAMPLES}   '
+            f'# [parameters] "path.id" = "{SCALE_KNOWN_ID}"'
+        ),
+        "```",
+        "",
+        (
+            "| operations | tool | wall | s per operation | requests | requests per operation | req/s | CPU "
+            "| peak tree RSS | exit |"
+        ),
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for (tool, size), sample in sorted(results.scale.items(), key=lambda item: (item[0][1], item[0][0])):
+        lines.append(
+            f"| {size} | {tool} | {sample.wall:.1f} s | {sample.wall / size:.3f} | {sample.requests} "
+            f"| {_fmt((sample.requests or 0) / size, '.1f')} | {_fmt(sample.rps, '.1f')} | {sample.cpu_seconds:.1f} s "
+            f"| {_mib(sample.peak_tree_rss_kib)} | {_exit(sample)} |"
+        )
+    growth = []
+    for tool in ("apiconform", "st"):
+        sizes = sorted(size for name, size in results.scale if name == tool and results.scale[name, size].ok)
+        if len(sizes) >= 2:  # noqa: PLR2004 - a growth needs two sizes
+            small, large = results.scale[tool, sizes[0]], results.scale[tool, sizes[-1]]
+            growth.append(
+                f"{tool}: {sizes[-1] / sizes[0]:.0f}× the operations took {large.wall / small.wall:.1f}× the time "
+                f"({small.wall / sizes[0]:.3f} → {large.wall / sizes[-1]:.3f} s per operation)"
+            )
+    lines += ["", ("Growth: " + "; ".join(growth) + ".") if growth else "", ""]
+
+    # ---------------------------------------------------------------- 5. parallel
+    lines += [
+        "## 5. Parallel: workers and shards",
+        "",
+        (
+            "Same full default run as in 1 (embedded sandbox, all specs), with `--workers 2`, and split with "
+            "`--shard 1/2` and `--shard 2/2` run one after the other (each alone on the machine)."
+        ),
+        "",
+        "| run | wall | requests | req/s | CPU | CPU / wall | peak tree RSS | exit |",
+        "|---|---|---|---|---|---|---|---|",
+        (
+            f"| `--workers 1` (median of section 1) | {_fmt(s.w1_wall, '.1f', ' s')} | {_fmt(s.full_requests, '.0f')} "
+            f"| {_fmt(s.full_rps, '.1f')} | | | | |"
+        ),
+    ]
+    lines += [_short_row("`--workers 2`", sample) for sample in results.workers2]
+    lines += [_short_row(f"`--shard {index}/2`", sample) for index, sample in enumerate(results.shards, start=1)]
+    if len(results.shards) == 2 and all(sample.ok for sample in results.shards):  # noqa: PLR2004 - two shards
+        longest = max(sample.wall for sample in results.shards)
+        total = sum(sample.wall for sample in results.shards)
+        lines += [
+            "",
+            f"Speedups over `--workers 1` ({_fmt(s.w1_wall, '.1f', ' s')}): `--workers 2` "
+            f"**{_fmt(speedup, '.2f', ' ×')}**; two shards on two machines (the longer shard, {longest:.1f} s) "
+            f"**{_fmt(s.w1_wall / longest if s.w1_wall else None, '.2f', ' ×')}**; the two shards one after the other "
+            f"take {total:.1f} s ({_fmt(total / s.w1_wall if s.w1_wall else None, '.2f', ' ×')} the unsharded run). "
+            "Shard balance: "
+            + ", ".join(f"shard {i}: {sample.requests} requests" for i, sample in enumerate(results.shards, start=1))
+            + ".",
+        ]
+    elif s.w2_wall:
+        lines += ["", f"Speedup of `--workers 2` over `--workers 1`: **{_fmt(speedup, '.2f', ' ×')}**."]
+    if results.merge is not None:
+        lines += [
+            "",
+            (
+                f"Merge of the two shard reports: `{_show(results.merge.command)}` took {results.merge.wall:.1f} s "
+                f"({_exit(results.merge)}; merged report requests: {results.merge.requests})."
+            ),
+        ]
+    else:
+        lines += ["", f"No merge: {results.merge_note or 'the shard runs did not happen'}."]
+    lines.append("")
+
+    # ---------------------------------------------------------------- 6. profile
+    lines += _profile_section(results.profile)
+
+    lines += _analysis(results, s)
+    if results.skipped:
+        lines += ["## Skipped (time budget or missing tool)", "", *(f"- {item}" for item in results.skipped), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _per_request(wall: float | None, samples: list[Sample]) -> float | None:
+    requests = _median([float(sample.requests) for sample in samples if sample.ok and sample.requests])
+    return wall / requests if wall and requests else None
+
+
+def _exit(sample: Sample) -> str:
+    return str(sample.returncode) if sample.ok else "timed out"
+
+
+def _sample_row(label: str, sample: Sample, duration: float | None) -> str:
+    share = sample.cpu_seconds / sample.wall if sample.wall else 0
+    return (
+        f"| {label} | {sample.wall:.1f} s | {_fmt(duration, '.1f', ' s')} | {sample.requests} "
+        f"| {_fmt(sample.rps, '.1f')} | {sample.cpu_seconds:.1f} s | {share:.0%} | {_mib(sample.peak_tree_rss_kib)} "
+        f"| {_mib(sample.peak_tree_pss_kib)} | {_mib(sample.maxrss_kib)} | {_exit(sample)} |"
+    )
+
+
+def _short_row(label: str, sample: Sample) -> str:
+    share = sample.cpu_seconds / sample.wall if sample.wall else 0
+    return (
+        f"| {label} | {sample.wall:.1f} s | {sample.requests} | {_fmt(sample.rps, '.1f')} | {sample.cpu_seconds:.1f} s "
+        f"| {share:.0%} | {_mib(sample.peak_tree_rss_kib)} | {_exit(sample)} |"
+    )
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f} %" if whole else "n/a"
+
+
+PROFILE_WRAPPERS = (
+    "Thread._bootstrap", "Thread.run", "<module>", "_run_module_as_main", "_run_code", "main (",
+    "BaseCommand.main", "Command.main", "MultiCommand.invoke", "Group.invoke", "Command.invoke", "Context.invoke",
+    "new_func", "__call__ (click", "run (apiconform/cli",
+)  # fmt: skip
+
+
+def _profile_section(profile: Profile | None) -> list[str]:
+    if profile is None:
+        return ["## 6. Where the time goes", "", "No profile (see *Skipped*).", ""]
+    sample = profile.sample
+    total = profile.client_samples + profile.server_samples
+    client = profile.client_samples
+    lines = [
+        "## 6. Where the time goes (py-spy)",
+        "",
+        (
+            f"`py-spy record --subprocesses --threads --format raw -r {profile.rate} -- {_show(profile.command)}` "
+            f"({sample.wall:.1f} s under the profiler, {sample.requests} requests). py-spy samples threads that are on"
+            " CPU only, so the counts below are CPU time, not waiting. The run's process (*client*: schemathesis,"
+            " hypothesis, apiconform) and the sandbox it forks (*server*) are counted apart."
+        ),
+        "",
+        (
+            f"- CPU samples: client {client} ({_pct(client, total)}), sandbox {profile.server_samples} "
+            f"({_pct(profile.server_samples, total)}); at {profile.rate} Hz that is {client / profile.rate:.0f} s and "
+            f"{profile.server_samples / profile.rate:.0f} s of CPU in a {sample.wall:.0f} s run"
+        ),
+        "- client CPU by thread: "
+        + ", ".join(f"{name} {_pct(count, client)}" for name, count in profile.client_threads.most_common(6)),
+        "",
+        "### Client CPU by component (exclusive: each sample counted once, for the innermost component on its stack)",
+        "",
+        "| component | share of client CPU |",
+        "|---|---|",
+        *(f"| {name} | {_pct(count, client)} |" for name, count in profile.buckets.most_common()),
+        "",
+        "### Client: top functions by cumulative CPU (entry-point wrappers left out)",
+        "",
+        "| function | cumulative | self |",
+        "|---|---|---|",
+    ]
+    shown = 0
+    for name, count in profile.cumulative.most_common():
+        if any(wrapper in name for wrapper in PROFILE_WRAPPERS):
+            continue
+        lines.append(f"| `{name}` | {_pct(count, client)} | {_pct(profile.own.get(name, 0), client)} |")
+        shown += 1
+        if shown >= 30:  # noqa: PLR2004 - enough to read
+            break
+    lines += [
+        "",
+        "### Client: top functions by self CPU",
+        "",
+        "| function | self |",
+        "|---|---|",
+        *(f"| `{name}` | {_pct(count, client)} |" for name, count in profile.own.most_common(15)),
+        "",
+        "### Sandbox (server process): top functions by cumulative CPU",
+        "",
+        "| function | cumulative |",
+        "|---|---|",
+    ]
+    shown = 0
+    for name, count in profile.server_cumulative.most_common():
+        if any(wrapper in name for wrapper in PROFILE_WRAPPERS):
+            continue
+        lines.append(f"| `{name}` | {_pct(count, profile.server_samples)} |")
+        shown += 1
+        if shown >= 12:  # noqa: PLR2004 - enough to read
+            break
+    lines.append("")
+    return lines
+
+
+def _analysis(results: Results, s: Summary) -> list[str]:
+    """Numbers-only observations; the hand-written reading of them lives in the section the lead maintains."""
+    lines = ["## What the numbers say", ""]
+    full_ok = [sample for sample in results.full if sample.ok]
+    if full_ok:
+        cpu = _median([sample.cpu_seconds for sample in full_ok]) or 0.0
+        wall = s.full_wall or 1.0
+        lines.append(
+            f"- Full run: {cpu:.0f} s of CPU in {wall:.0f} s of wall on 2 cores ({cpu / wall:.0%} of one core): "
+            "the run is mostly one busy Python thread at a time (the GIL), with the sandbox in its own process."
+        )
+    if s.ac_wall and s.st_wall and results.startup:
+        startup_ac = results.startup.get("apiconform --help")
+        startup_st = results.startup.get("st --help")
+        if startup_ac and startup_st:
+            lines.append(
+                f"- ap-invoice: apiconform {s.ac_wall:.2f} s vs st {s.st_wall:.2f} s; start-up alone is "
+                f"{startup_ac.wall:.2f} s vs {startup_st.wall:.2f} s. The difference in request counts is the work "
+                "apiconform adds (its unknown-id, auth and scenario requests, the probe)."
+            )
+    if s.loop_rps and s.full_rps:
+        lines.append(
+            f"- A request costs the httpx loop {1000 / s.loop_rps:.1f} ms end to end; the full run spends "
+            f"{1000 / s.full_rps:.1f} ms of wall per request, i.e. {1 - s.full_rps / s.loop_rps:.0%} of its time is"
+            " generation, checks, bookkeeping and waiting rather than the exchange itself."
+        )
+    if results.profile is not None and results.profile.client_samples:
+        profile = results.profile
+        top = ", ".join(
+            f"{name} {_pct(count, profile.client_samples)}" for name, count in profile.buckets.most_common(5)
+        )
+        lines.append(f"- Client CPU, top components: {top}.")
+    lines.append("")
+    return lines
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------------------------------------------
+
+
+def benchmark(quick: bool, output: Path, command_line: str) -> None:
+    results = Results(quick=quick, budget=QUICK_BUDGET_SECONDS if quick else FULL_BUDGET_SECONDS)
+    max_examples = 5 if quick else None
+    _say("1. full default run")
+    full_runs(results, repeats=1 if quick else 2, max_examples=max_examples)
+    _say("2./3. side by side with st, and the httpx loop")
+    side_by_side(results, repeats=1 if quick else 3)
+    _say("5. workers and shards")
+    parallel_runs(results, max_examples=max_examples)
+    _say("4. scale")
+    scale_runs(results, [20, 100] if quick else [200, 1000])
+    _say("6. profile")
+    if results.allow("profile", needs=_median_wall(results.shards) * 1.3 if results.shards else 90.0):
+        # One shard of the default run: half the operations, every phase, both processes sampled.
+        args = ["--shard", "1/2"] + (["--max-examples", str(max_examples)] if max_examples else [])
+        profile_run(results, args, "--shard 1/2 of the default run")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render(results, command_line), encoding="utf-8")
+    _say(f"wrote {output} after {time.monotonic() - results.started:.0f}s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="smoke check: fewer repeats, smaller scale")
+    parser.add_argument("--output", type=Path, default=None, help="default: docs/benchmarks.md (quick: build/)")
+    commands = parser.add_subparsers(dest="command")
+    serve = commands.add_parser("serve-generated", help="internal: serve a generated spec (prints its port)")
+    serve.add_argument("--operations", type=int, required=True)
+    serve.add_argument("--token", default=SCALE_TOKEN)
+    loop = commands.add_parser("httpx-loop", help="internal: a plain httpx GET loop (token from BENCH_TOKEN)")
+    loop.add_argument("--url", required=True)
+    loop.add_argument("--count", type=int, default=2000)
+    loop.add_argument("--seconds", type=float, default=LOOP_SECONDS)
+    args = parser.parse_args()
+    if args.command == "serve-generated":
+        _serve_generated(args.operations, args.token)
+        return 0
+    if args.command == "httpx-loop":
+        _httpx_loop(args.url, os.environ.get("BENCH_TOKEN", ""), args.count, args.seconds)
+        return 0
+    output: Path = args.output or (QUICK_OUTPUT if args.quick else DEFAULT_OUTPUT)
+    shown = ["python", "scripts/benchmark.py", *sys.argv[1:]]
+    benchmark(args.quick, output, shlex.join(shown))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
