@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 import click
 
 from apiconform.cli import reports, resolve
-from apiconform.cli.options import CONFIG_OPTION, SPEC_OPTION
+from apiconform.cli.options import CONFIG_OPTION, FAIL_ON_DRIFT_OPTION, SPEC_OPTION
 from apiconform.cli.output import Output
 from apiconform.cli.specs import specs
 from apiconform.core.errors import ApiconformError, UsageError
@@ -79,6 +79,7 @@ def _fail(exc: ApiconformError) -> NoReturn:
 )
 @click.option("--workers", type=click.IntRange(min=1, max=64), default=1, show_default=True, help="Parallel workers.")
 @click.option("--shard", metavar="K/N", help="Run only the K-th of N shards of the operations (merge reports after).")
+@FAIL_ON_DRIFT_OPTION
 @click.option("--allow-writes", is_flag=True, help="Let the run send POST/PUT/PATCH/DELETE to a real target.")
 @click.option("--rate-limit", type=click.FloatRange(min=0, min_open=True), help="Requests per second, at most.")
 @click.option("--max-requests", type=click.IntRange(min=1), help="Request budget for the whole run.")
@@ -115,6 +116,7 @@ def run(
     color: bool | None,
     baseline: Path | None,
     compare_to: Path | None,
+    fail_on_drift: bool,
     history_path: Path | None,
     no_history: bool,
     **flags: Any,
@@ -129,6 +131,8 @@ def run(
         request = resolve.RunRequest(**flags)
         config = resolve.load_config(config_path)
         target = resolve.chosen_target(request, config)
+        if fail_on_drift and compare_to is None:
+            raise UsageError("--fail-on-drift needs --compare-to PREVIOUS (the report to compare with)")
         if faults and target is not None:
             raise UsageError("--fault breaks the embedded sandbox; it cannot be combined with --base-url or --target")
         directory = resolve.report_dir(request, config)
@@ -167,7 +171,11 @@ def run(
         _fail(exc)
     for line in ConsoleSummary(out.style).lines(result, paths):
         out.line(line)
-    sys.exit(int(result.exit_code))
+    code = result.exit_code
+    if fail_on_drift and result.comparison is not None and result.comparison.drift:
+        out.line(f"apiconform: {len(result.comparison.drift)} drift items since the previous run (--fail-on-drift)")
+        code = ExitCode.VIOLATIONS
+    sys.exit(int(code))
 
 
 def _progress(out: Output) -> Callable[[ProgressEvent], None]:

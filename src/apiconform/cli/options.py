@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-__all__ = ["CONFIG_OPTION", "SPEC_OPTION"]
+__all__ = ["CONFIG_OPTION", "FAIL_ON_DRIFT_OPTION", "SPEC_OPTION"]
+
+FAIL_ON_DRIFT_OPTION = click.option(
+    "--fail-on-drift",
+    is_flag=True,
+    help="Exit 1 on any drift from the previous run (new values, fields, statuses), for vendor regression checks.",
+)
 
 SPEC_OPTION = click.option(
     "--spec",

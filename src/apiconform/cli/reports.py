@@ -18,7 +18,7 @@ from typing import Any, Final, NoReturn
 import click
 
 from apiconform.cli import resolve
-from apiconform.cli.options import CONFIG_OPTION
+from apiconform.cli.options import CONFIG_OPTION, FAIL_ON_DRIFT_OPTION
 from apiconform.cli.output import Output
 from apiconform.core.errors import ApiconformError
 from apiconform.core.regression import BaselineEntry, HistoryTrend
@@ -104,10 +104,11 @@ class RunReporting:
     show_default=True,
     help="markdown suits a pull-request comment; json is the comparison section of report.json.",
 )
-def diff(old: Path, new: Path, output_format: str) -> None:
+@FAIL_ON_DRIFT_OPTION
+def diff(old: Path, new: Path, output_format: str, fail_on_drift: bool) -> None:
     """Compare two report.json files (or report directories): new, fixed and persisting failures, and drift.
 
-    Exit codes: 0 nothing new, 1 new failures, 2 a file that is not a report.
+    Exit codes: 0 nothing new, 1 new failures (or any drift with --fail-on-drift), 2 a file that is not a report.
     """
     try:
         previous, current = load_report(_report_file(old)), load_report(_report_file(new))
@@ -122,7 +123,8 @@ def diff(old: Path, new: Path, output_format: str) -> None:
     else:
         for line in comparison_lines(comparison, out.style):
             out.line(line)
-    sys.exit(int(ExitCode.VIOLATIONS if comparison.has_new else ExitCode.CONFORMANT))
+    failed = comparison.has_new or (fail_on_drift and bool(comparison.drift))
+    sys.exit(int(ExitCode.VIOLATIONS if failed else ExitCode.CONFORMANT))
 
 
 @click.command()

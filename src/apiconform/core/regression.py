@@ -161,6 +161,10 @@ class DriftKind(StrEnum):
     OPERATION_ADDED = "operation_added"
     OPERATION_REMOVED = "operation_removed"
     SPEC_VERSION = "spec_version"
+    # What the target returns changed where the docs only gave examples or nothing at all.
+    VALUE_NEW = "value_new"
+    FIELD_NEW = "field_new"
+    STATUS_NEW = "status_new"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -110,7 +110,54 @@ def _drift(
     before: dict[Identity, dict[str, Any]],
     after: dict[Identity, dict[str, Any]],
 ) -> list[DriftItem]:
-    return [*_findings_drift(before, after), *_coverage_drift(old, new), *_spec_drift(old, new)]
+    return [
+        *_findings_drift(before, after),
+        *_coverage_drift(old, new),
+        *_spec_drift(old, new),
+        *_observation_drift(old, new),
+    ]
+
+
+def _observation_drift(old: dict[str, Any], new: dict[str, Any]) -> list[DriftItem]:
+    """New values in example-only fields, new undocumented fields and new status codes since the previous run.
+
+    A value outside a documented enum is already a failure; here only what the docs leave open counts.
+    """
+    drift: list[DriftItem] = []
+    seen = {
+        (entry["api"], entry["operation"], entry["pointer"]): entry["observed"]
+        for entry in old.get("enum_coverage", [])
+    }
+    for entry in new.get("enum_coverage", []):
+        key = (entry["api"], entry["operation"], entry["pointer"])
+        if entry.get("kind") != "known-values" or key not in seen:
+            continue
+        drift += [
+            DriftItem(kind=DriftKind.VALUE_NEW, api=key[0], operation=key[1], pointer=key[2], after=json.dumps(value))
+            for value in entry["observed"]
+            if value not in seen[key] and value not in entry["documented"]
+        ]
+    fields = {
+        (entry["api"], entry["operation"]): set(entry["pointers"]) for entry in old.get("undocumented_fields", [])
+    }
+    for entry in new.get("undocumented_fields", []):
+        before = fields.get((entry["api"], entry["operation"]), set())
+        drift += [
+            DriftItem(kind=DriftKind.FIELD_NEW, api=entry["api"], operation=entry["operation"], pointer=pointer)
+            for pointer in entry["pointers"]
+            if pointer not in before
+        ]
+    statuses = {(op["api"], op["operation"]): set(op.get("statuses", [])) for op in old["operations"]}
+    for op in new["operations"]:
+        before_statuses = statuses.get((op["api"], op["operation"]))
+        if before_statuses is None or not before_statuses:
+            continue
+        drift += [
+            DriftItem(kind=DriftKind.STATUS_NEW, api=op["api"], operation=op["operation"], after=str(status))
+            for status in op.get("statuses", [])
+            if status not in before_statuses
+        ]
+    return drift
 
 
 def _quiet(finding: dict[str, Any]) -> bool:

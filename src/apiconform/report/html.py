@@ -51,6 +51,9 @@ STATUS_MEANING: Final = {
 EVIDENCE_SHORT: Final = {Evidence.DOC.value: "DOC", Evidence.EXAMPLE.value: "EX", Evidence.INFERRED.value: "INF"}
 DRIFT_LABEL: Final = {
     "warning_new": "new warning",
+    "value_new": "new value in an example-only field",
+    "field_new": "new undocumented field",
+    "status_new": "new status code",
     "warning_gone": "warning gone",
     "actual_changed": "value changed",
     "coverage_lost": "coverage lost",

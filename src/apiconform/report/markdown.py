@@ -29,6 +29,9 @@ _SPECIAL: Final = re.compile(r"([\\`*_\[\]<>|~&#!])")
 _BACKTICKS: Final = re.compile(r"`+")
 DRIFT_LABEL: Final = {
     "warning_new": "new warning",
+    "value_new": "new value in an example-only field",
+    "field_new": "new undocumented field",
+    "status_new": "new status code",
     "warning_gone": "warning gone",
     "actual_changed": "value changed",
     "coverage_lost": "coverage lost",
