@@ -38,9 +38,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -70,10 +72,13 @@ MEMORY_EVERY = 0.25
 FULL_RUN_TIMEOUT = 420.0
 SMALL_RUN_TIMEOUT = 180.0
 SCALE_RUN_TIMEOUT = 360.0
+SCALE_MIN_SECONDS = 60.0
 # The whole benchmark stops starting new measurements after this (it reports what it skipped).
 FULL_BUDGET_SECONDS = 15 * 60.0
 QUICK_BUDGET_SECONDS = 5 * 60.0
 PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
+# A run whose process tree grows past this is killed (the machine is shared; its RAM is not the benchmark's).
+MEMORY_CAP_KIB = 6 * 1024 * 1024
 TARGETS = {
     "full_run_seconds": 60.0,
     "vs_st_wall_ratio": 1.1,
@@ -98,7 +103,7 @@ class Sample:
 
     command: list[str]
     wall: float
-    returncode: int | None  # None: killed at its timeout
+    returncode: int | None  # None: killed at its timeout or memory cap (`killed` says which)
     cpu_seconds: float  # user + system of the process and every child it waited for
     maxrss_kib: int  # ru_maxrss from wait4: the largest single process of the tree
     peak_tree_rss_kib: int | None = None  # sampled sum of RSS over the live tree (shared pages counted twice)
@@ -106,6 +111,10 @@ class Sample:
     stdout: str = ""
     stderr: str = ""
     requests: int | None = None  # filled in by the caller: report.json, the server's own count, or the loop
+    killed: str = ""
+    # CPU the rest of the machine used meanwhile (other users' processes), in cores; and how long we waited for quiet.
+    background: float = 0.0
+    waited: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -114,6 +123,50 @@ class Sample:
     @property
     def rps(self) -> float | None:
         return self.requests / self.wall if self.requests is not None and self.wall > 0 else None
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+QUIET_CORES = 0.3
+QUIET_WAIT_EACH = 15.0
+QUIET_WAIT_TOTAL = 150.0
+_quiet_budget = [QUIET_WAIT_TOTAL]
+
+
+def _loadavg() -> str:
+    with contextlib.suppress(OSError):
+        return " ".join(Path("/proc/loadavg").read_text(encoding="utf-8").split()[:3])
+    return "unknown"
+
+
+def _busy_seconds() -> float:
+    """CPU seconds the whole machine has been busy (every core, idle and iowait left out)."""
+    fields = Path("/proc/stat").read_text(encoding="utf-8").splitlines()[0].split()[1:]
+    values = [int(value) for value in fields]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)  # noqa: PLR2004 - /proc/stat's iowait column
+    return (sum(values[:8]) - idle) / CLOCK_TICKS
+
+
+def _own_seconds() -> float:
+    """CPU seconds of this script and every live process below it (servers it started, tools still running)."""
+    total = 0.0
+    for pid in _descendants(os.getpid()):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rpartition(")")[2].split()
+            total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+    return total
+
+
+def _wait_for_quiet() -> float:
+    """Wait (bounded, per run and in all) until other processes use under QUIET_CORES; return the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < min(QUIET_WAIT_EACH, _quiet_budget[0]):
+        busy, own = _busy_seconds(), _own_seconds()
+        time.sleep(1.0)
+        if (_busy_seconds() - busy) - (_own_seconds() - own) < QUIET_CORES:
+            break
+    waited = time.monotonic() - started
+    _quiet_budget[0] = max(0.0, _quiet_budget[0] - max(0.0, waited - 1.0))
+    return waited
 
 
 def _descendants(root: int) -> list[int]:
@@ -157,10 +210,13 @@ def measure(
     cwd: Path = REPO,
     env: dict[str, str] | None = None,
     memory: bool = True,
+    quiet: bool = True,
 ) -> Sample:
     """Run `command` to completion (or kill its process group at `timeout`), timing it and sampling its memory."""
     environment = {**os.environ, "CI": "true", "NO_COLOR": "1", "COLUMNS": "100", **(env or {})}
+    waited = _wait_for_quiet() if quiet else 0.0
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        busy_before, own_before = _busy_seconds(), _own_seconds()
         started = time.monotonic()
         process = subprocess.Popen(  # noqa: S603 - commands are built in this file
             command, cwd=cwd, env=environment, stdout=out, stderr=err, start_new_session=True
@@ -168,23 +224,28 @@ def measure(
         peak_rss: int | None = 0 if memory else None
         peak_pss: int | None = 0 if memory else None
         next_memory = started
-        status, usage, killed = 0, None, False
+        status, usage, killed = 0, None, ""
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             now = time.monotonic()
             if pid:
                 break
-            if now - started > timeout and not killed:
-                killed = True
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
             if memory and now >= next_memory:
                 rss, pss = _tree_memory(process.pid)
                 peak_rss = max(peak_rss or 0, rss)
                 peak_pss = None if pss is None or peak_pss is None else max(peak_pss, pss)
                 next_memory = now + MEMORY_EVERY
+                if rss > MEMORY_CAP_KIB and not killed:
+                    killed = f"killed at the {MEMORY_CAP_KIB // 1024**2} GiB memory cap after {now - started:.0f} s"
+            if now - started > timeout and not killed:
+                killed = f"killed at its {timeout:.0f} s timeout"
+            if killed:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
             time.sleep(POLL_SECONDS)
         wall = time.monotonic() - started
+        tool = usage.ru_utime + usage.ru_stime if usage else 0.0
+        others = (_busy_seconds() - busy_before) - (_own_seconds() - own_before) - tool
         process.returncode = os.waitstatus_to_exitcode(status)
         # Whatever the tool left running in its group (it should be nothing) goes with it.
         with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -195,7 +256,10 @@ def measure(
             command=command,
             wall=wall,
             returncode=None if killed else process.returncode,
-            cpu_seconds=usage.ru_utime + usage.ru_stime if usage else 0.0,
+            killed=killed,
+            cpu_seconds=tool,
+            background=max(0.0, others / wall) if wall else 0.0,
+            waited=waited,
             maxrss_kib=usage.ru_maxrss if usage else 0,
             peak_tree_rss_kib=peak_rss or None,
             peak_tree_pss_kib=peak_pss or None,
@@ -362,8 +426,17 @@ def _serve_generated(operations: int, token: str) -> None:
     sock.bind(("127.0.0.1", 0))
     sys.stdout.write(f"{sock.getsockname()[1]}\n")
     sys.stdout.flush()
-    config = uvicorn.Config(app, log_level="error", access_log=False, lifespan="off")
-    uvicorn.Server(config).run(sockets=[sock])
+    server = uvicorn.Server(uvicorn.Config(app, log_level="error", access_log=False, lifespan="off"))
+    parent = os.getppid()
+
+    def orphaned() -> None:
+        """Stop when the benchmark that started this server is gone, however it ended."""
+        while os.getppid() == parent:
+            time.sleep(1)
+        server.should_exit = True
+
+    threading.Thread(target=orphaned, daemon=True).start()
+    server.run(sockets=[sock])
 
 
 @contextlib.contextmanager
@@ -427,6 +500,7 @@ class Results:
     full_max_examples: int | None = None
     workers2: list[Sample] = field(default_factory=list)
     shards: list[Sample] = field(default_factory=list)
+    shards_concurrent: list[Sample] = field(default_factory=list)
     merge: Sample | None = None
     merge_note: str = ""
     side_apiconform: list[Sample] = field(default_factory=list)
@@ -436,7 +510,8 @@ class Results:
     loop_result: dict[str, float] = field(default_factory=dict)
     startup: dict[str, Sample] = field(default_factory=dict)
     scale: dict[tuple[str, int], Sample] = field(default_factory=dict)
-    profile: Profile | None = None
+    profiles: list[Profile] = field(default_factory=list)
+    load_start: str = field(default_factory=_loadavg)
     known_id: str = ""
 
     def time_left(self) -> float:
@@ -458,7 +533,7 @@ def _say(text: str) -> None:
 def _log(sample: Sample, label: str) -> None:
     rps = f", {sample.rps:.1f} req/s" if sample.rps is not None else ""
     requests = f", {sample.requests} requests" if sample.requests is not None else ""
-    state = f"exit {sample.returncode}" if sample.ok else "TIMED OUT"
+    state = f"exit {sample.returncode}" if sample.ok else sample.killed.upper()
     _say(f"  {label}: {sample.wall:.1f}s{requests}{rps} ({state})")
     if sample.returncode not in {0, 1}:
         _say("    " + (sample.stderr or sample.stdout).strip()[-600:].replace("\n", "\n    "))
@@ -519,6 +594,26 @@ def parallel_runs(results: Results, max_examples: int | None) -> None:
         results.merge.requests = _report_requests(merged)
         results.merge_note = "help:\n" + probe.stdout.strip()
         _log(results.merge, "merge of the shard reports")
+
+
+def concurrent_shards(results: Results, max_examples: int | None) -> None:
+    """Both shards at once on this 2-core machine: the process-level parallelism `--workers` does not give."""
+    extra = ["--max-examples", str(max_examples)] if max_examples else []
+    if not results.shards or not results.allow(
+        "--shard 1/2 and 2/2 at the same time", needs=_median_wall(results.shards) * 1.6
+    ):
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-concurrent-") as directory, ThreadPoolExecutor(2) as pool:
+        dirs = [Path(directory) / f"shard-{index}" for index in (1, 2)]
+        commands = [
+            _apiconform("--report-dir", str(report_dir), "--shard", f"{index}/2", *extra)
+            for index, report_dir in enumerate(dirs, start=1)
+        ]
+        samples = list(pool.map(lambda command: measure(command, timeout=FULL_RUN_TIMEOUT), commands))
+        for index, (sample, report_dir) in enumerate(zip(samples, dirs, strict=True), start=1):
+            sample.requests = _report_requests(report_dir)
+            _log(sample, f"full run --shard {index}/2, both shards at once")
+    results.shards_concurrent = samples
 
 
 def side_by_side(results: Results, repeats: int) -> None:
@@ -590,45 +685,64 @@ def _st_command(directory: Path, spec: Path, base: str, token: str, known_id: st
     ]  # fmt: skip
 
 
-def scale_runs(results: Results, sizes: list[int]) -> None:
-    """Item 4: generated specs of N operations, served by the tiny Starlette app, run by both tools."""
-    for size in sizes:
-        with tempfile.TemporaryDirectory(prefix=f"bench-scale-{size}-") as directory, generated_server(size) as url:
-            spec = Path(directory) / f"scale-{size}" / "openapi.yaml"
-            spec.parent.mkdir()
-            spec.write_text(yaml.safe_dump(_scale_spec(size), sort_keys=False), encoding="utf-8")
-            for tool in ("apiconform", "st"):
-                guess = _scale_guess(results, tool, size)
-                if not results.allow(f"scale {size} operations, {tool}", needs=guess):
-                    continue
-                work = Path(directory) / tool
-                work.mkdir()
-                before = _served_count(url)
-                if tool == "apiconform":
-                    command = _apiconform(
-                        "--base-url", url, "--spec", str(spec), "--seed", str(SEED),
-                        "--max-examples", str(SCALE_EXAMPLES), "--param", f"id={SCALE_KNOWN_ID}",
-                        "--report-dir", str(work / "reports"),
-                    )  # fmt: skip
-                    env = {"APICONFORM_TOKEN": SCALE_TOKEN}
-                else:
-                    command = _st_command(work, spec, url, SCALE_TOKEN, SCALE_KNOWN_ID)
-                    command += ["--max-examples", str(SCALE_EXAMPLES)]
-                    env = {}
-                timeout = min(SCALE_RUN_TIMEOUT, max(30.0, results.time_left() - 30))
-                sample = measure(command, timeout=timeout, cwd=work, env=env)
-                sample.requests = _served_count(url) - before
-                results.scale[tool, size] = sample
-                _log(sample, f"scale {size} operations, {tool}")
+@contextlib.contextmanager
+def _scale_setup(size: int) -> Iterator[tuple[Path, Path, str]]:
+    """A temporary directory holding the generated spec of `size` operations, and the server answering it."""
+    with tempfile.TemporaryDirectory(prefix=f"bench-scale-{size}-") as directory, generated_server(size) as url:
+        spec = Path(directory) / f"scale-{size}" / "openapi.yaml"
+        spec.parent.mkdir()
+        spec.write_text(yaml.safe_dump(_scale_spec(size), sort_keys=False), encoding="utf-8")
+        yield Path(directory), spec, url
 
 
-def _scale_guess(results: Results, tool: str, size: int) -> float:
-    """Seconds a scale run will likely take, from the smaller size already measured (linear), else a floor."""
-    done = [(n, s) for (name, n), s in results.scale.items() if name == tool and s.ok]
-    if not done:
-        return 20.0
-    n, sample = max(done)
-    return sample.wall * size / n * 0.8
+def _scale_command(tool: str, work: Path, spec: Path, url: str) -> tuple[list[str], dict[str, str]]:
+    if tool == "apiconform":
+        command = _apiconform(
+            "--base-url", url, "--spec", str(spec), "--seed", str(SEED), "--max-examples", str(SCALE_EXAMPLES),
+            "--param", f"id={SCALE_KNOWN_ID}", "--report-dir", str(work / "reports"),
+        )  # fmt: skip
+        return command, {"APICONFORM_TOKEN": SCALE_TOKEN}
+    command = [*_st_command(work, spec, url, SCALE_TOKEN, SCALE_KNOWN_ID), "--max-examples", str(SCALE_EXAMPLES)]
+    return command, {}
+
+
+def scale_runs(results: Results, size: int) -> None:
+    """Item 4: a generated spec of `size` operations, served by the tiny Starlette app, run by st then apiconform.
+
+    A run gets what is left of the time budget (at most SCALE_RUN_TIMEOUT); one that does not finish in it, or
+    outgrows the memory cap, is reported as killed, with the requests it had sent by then.
+    """
+    with _scale_setup(size) as (directory, spec, url):
+        for tool in ("st", "apiconform"):
+            if not results.allow(f"scale {size} operations, {tool}", needs=SCALE_MIN_SECONDS):
+                continue
+            work = directory / tool
+            work.mkdir()
+            command, env = _scale_command(tool, work, spec, url)
+            reserve = SCALE_MIN_SECONDS if tool == "st" else 0.0  # st's run must not eat apiconform's turn
+            timeout = min(SCALE_RUN_TIMEOUT, max(SCALE_MIN_SECONDS, results.time_left() - reserve))
+            before = _served_count(url)
+            sample = measure(command, timeout=timeout, cwd=work, env=env)
+            sample.requests = _served_count(url) - before
+            results.scale[tool, size] = sample
+            _log(sample, f"scale {size} operations, {tool}")
+
+
+def scale_profile(results: Results, size: int) -> None:
+    """Profile apiconform on the generated spec under py-spy: where its per-operation cost goes."""
+    if not results.allow(f"profile of the {size}-operation run", needs=(_scale_wall(results, size) or 60.0) * 1.3):
+        return
+    with _scale_setup(size) as (directory, spec, url):
+        work = directory / "profile"
+        work.mkdir()
+        command, env = _scale_command("apiconform", work, spec, url)
+        label = f"apiconform on the generated spec of {size} operations"
+        profile_run(results, command, label, cwd=work, env=env, report_dir=work / "reports")
+
+
+def _scale_wall(results: Results, size: int) -> float | None:
+    sample = results.scale.get(("apiconform", size))
+    return sample.wall if sample is not None and sample.ok else None
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -638,22 +752,41 @@ def _scale_guess(results: Results, tool: str, size: int) -> float:
 IDLE_LEAVES = ("Condition.wait", "Event.wait", "Queue.get", "select (", "sleep (", "poll (", "epoll", "acquire (")
 # Innermost match wins: a sample counts for the first bucket found walking from the leaf towards the root.
 BUCKETS: list[tuple[str, tuple[str, ...]]] = [
-    ("thread start (per-request watchdog Timer, worker pools)", ("Thread.start (threading.py",)),
-    ("JSON Schema validation (jsonschema, referencing)", ("jsonschema/", "referencing/", "jsonschema_specifications")),
-    ("HTTP client (requests, urllib3, http.client, socket)", ("requests/", "urllib3/", "http/client.py", "socket.py")),
-    ("YAML parsing", ("yaml/",)),
-    ("imports (module loading at start-up)", ("<frozen importlib._bootstrap>",)),
+    ("thread start (per-request watchdog Timer in runner/bounded.py, worker pools)", ("Thread.start (threading.py",)),
+    (
+        "response-body validator build and validation (apiconform/checks/body.py, jsonschema_rs)",
+        ("_SpecIndex.is_valid (", "_SpecIndex.validator ("),
+    ),
+    ("JSON Schema validation in Python (jsonschema, referencing)", ("jsonschema/", "referencing/")),
+    ("socket send/recv syscalls", ("socket.py", "HTTPConnection.send (http/client.py")),
+    ("HTTP client Python code (requests, urllib3, http.client, httpx)", ("requests/", "urllib3/", "http/", "httpx/")),
+    ("YAML parsing (pure-Python SafeLoader)", ("yaml/",)),
+    ("imports (module loading at start-up)", ("<frozen importlib._bootstrap",)),
+    ("hypothesis lambda-source introspection (ast.parse/inspect for strategy filters)", ("lambda_sources.py",)),
     ("data generation (hypothesis, hypothesis-jsonschema)", ("hypothesis/", "hypothesis_jsonschema/")),
     ("report writing and history (apiconform/report)", ("apiconform/report/", "apiconform/cli/reports.py")),
     ("apiconform runner (engine, scenarios, transport, bounds)", ("apiconform/runner/",)),
     ("apiconform checks and classification", ("apiconform/checks/",)),
     ("apiconform spec handling (evidence, coverage)", ("apiconform/specs/",)),
-    ("schemathesis (engine, checks, coverage phase, serialisation)", ("schemathesis/",)),
+    (
+        "schemathesis coverage phase (case building)",
+        ("schemathesis/specs/openapi/coverage", "schemathesis/generation/coverage"),
+    ),
+    ("schemathesis checks", ("schemathesis/specs/openapi/checks", "schemathesis/checks")),
+    ("schemathesis (engine, serialisation, other)", ("schemathesis/",)),
 ]
+PROFILE_WRAPPERS = (
+    "Thread._bootstrap", "Thread.run (", "<module>", "_run_module_as_main", "_run_code", "main (apiconform",
+    "Command.main", "Group.invoke", "Command.invoke", "Context.invoke", "run (apiconform/cli", "BaseProcess.",
+    "Popen.", "ForkProcess.", "Sandbox.start", "Sandbox._start_process", "Sandbox._serve_child", "Server.run (uvicorn",
+    "asyncio_run (uvicorn", "Runner.run (asyncio", "run_until_complete", "run_forever", "_run_once", "Handle._run",
+    "WorkerPool._run_worker", "worker_task (", "_run_operation (", "_run_scenario (", "_put_all (",
+)  # fmt: skip
 
 
 @dataclass(slots=True)
 class Profile:
+    label: str
     command: list[str]
     sample: Sample
     rate: int
@@ -663,6 +796,7 @@ class Profile:
     buckets: Counter[str] = field(default_factory=Counter)
     cumulative: Counter[str] = field(default_factory=Counter)
     own: Counter[str] = field(default_factory=Counter)
+    callers: dict[str, Counter[str]] = field(default_factory=dict)
     server_cumulative: Counter[str] = field(default_factory=Counter)
 
 
@@ -676,23 +810,32 @@ def _frame_name(frame: str) -> str:
     return f"{name} ({path})"
 
 
-def profile_run(results: Results, command_args: list[str], label: str) -> None:
+def profile_run(
+    results: Results,
+    run: list[str],
+    label: str,
+    *,
+    cwd: Path = REPO,
+    env: dict[str, str] | None = None,
+    report_dir: Path | None = None,
+) -> Profile | None:
+    """One run under `py-spy record` (CPU samples of every thread of the run and of the processes it forks)."""
     if not PY_SPY.exists():
-        results.skipped.append("profile: py-spy is not installed in the venv (`pip install py-spy`)")
-        return
+        results.skipped.append(f"profile of {label}: py-spy is not installed in the venv (`pip install py-spy`)")
+        return None
     rate = 50
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as directory:
         raw = Path(directory) / "profile.txt"
-        run = _apiconform("--report-dir", str(Path(directory) / "reports"), *command_args)
         command = [str(PY_SPY), "record", "--subprocesses", "--threads", "--format", "raw", "-r", str(rate)]
         command += ["-o", str(raw), "--", *run]
-        sample = measure(command, timeout=FULL_RUN_TIMEOUT)
-        sample.requests = _report_requests(Path(directory) / "reports")
+        sample = measure(command, timeout=FULL_RUN_TIMEOUT, cwd=cwd, env=env)
+        sample.requests = _report_requests(report_dir) if report_dir is not None else None
         _log(sample, f"profile ({label})")
-        profile = Profile(command=run, sample=sample, rate=rate)
+        profile = Profile(label=label, command=run, sample=sample, rate=rate)
         if raw.is_file():
             _fold(profile, raw.read_text(encoding="utf-8", errors="replace"))
-        results.profile = profile
+    results.profiles.append(profile)
+    return profile
 
 
 def _fold(profile: Profile, raw: str) -> None:
@@ -706,18 +849,23 @@ def _fold(profile: Profile, raw: str) -> None:
         thread = next((frame for frame in frames if frame.startswith("thread ")), "thread")
         python = [frame for frame in frames if not frame.startswith(("process ", "thread "))]
         if not python or any(marker in python[-1] for marker in IDLE_LEAVES):
-            continue  # py-spy records active threads only; these leaves are the odd blocking call caught on CPU
-        names = list(dict.fromkeys(_frame_name(frame) for frame in python))
+            continue  # py-spy records threads on CPU; these leaves are the odd blocking call it caught anyway
+        names = [_frame_name(frame) for frame in python]
+        unique = list(dict.fromkeys(names))
         if len(processes) > 1:  # the sandbox child, forked by the run
             profile.server_samples += count
-            for name in names:
+            for name in unique:
                 profile.server_cumulative[name] += count
             continue
         profile.client_samples += count
         profile.client_threads[thread.partition(": ")[2].rstrip("0123456789_-") or "MainThread"] += count
-        for name in names:
+        for name in unique:
             profile.cumulative[name] += count
-        profile.own[_frame_name(python[-1])] += count
+        profile.own[names[-1]] += count
+        # Who calls the leaf: the nearest frames outside the leaf's own module, for the top-self table.
+        leaf_module = names[-1].partition(" (")[2]
+        outside = [name for name in reversed(names[:-1]) if not name.endswith(f"({leaf_module}")]
+        profile.callers.setdefault(names[-1], Counter())[" ← ".join(outside[:3])] += count
         bucket = next(
             (title for frame in reversed(python) for title, markers in BUCKETS if any(m in frame for m in markers)),
             "other (stdlib, click, ...)",
@@ -841,6 +989,14 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
             " the largest sampled (every 0.25 s) sum of RSS over the process and its children, *max RSS* the"
             " largest single process (`wait4` ru_maxrss)"
         ),
+        (
+            "- *others*: CPU the rest of the machine used during the run, in cores (busy time from /proc/stat"
+            " minus this script's process tree and the measured tool); the machine is shared, and before each run"
+            f" the script waits up to {QUIET_WAIT_EACH:.0f} s (at most {QUIET_WAIT_TOTAL:.0f} s in all) for it to"
+            f" fall under {QUIET_CORES} cores. Rows with *others* well above 0 ran on a busy machine; their times"
+            " are inflated accordingly"
+        ),
+        f"- load average at start: {results.load_start}; at the end: {_loadavg()}",
         "",
     ]
 
@@ -866,9 +1022,9 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
         ),
         (
             f"| requests per second ≥ {TARGETS['vs_httpx_rps_share']:.0%} of a plain httpx loop "
-            f"| full run {_fmt(s.full_rps, '.1f')} req/s, ap-invoice run {_fmt(s.ac_rps, '.1f')} req/s vs loop "
-            f"{_fmt(s.loop_rps, '.0f')} req/s = {_fmt(None if share is None else share * 100, '.1f', ' %')} / "
-            f"{_fmt(None if side_share is None else side_share * 100, '.1f', ' %')} "
+            f"| loop {_fmt(s.loop_rps, '.0f')} req/s; full run {_fmt(s.full_rps, '.1f')} req/s = "
+            f"{_fmt(None if share is None else share * 100, '.1f', ' %')} (the verdict); ap-invoice run "
+            f"{_fmt(s.ac_rps, '.1f')} req/s = {_fmt(None if side_share is None else side_share * 100, '.1f', ' %')} "
             f"| {_verdict(None if share is None else share >= TARGETS['vs_httpx_rps_share'])} |"
         ),
         (
@@ -888,9 +1044,9 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
         "",
         (
             "| run | wall | report `duration_seconds` | requests | req/s | CPU | CPU / wall | peak tree RSS | "
-            "peak tree PSS | max RSS (one process) | exit |"
+            "peak tree PSS | max RSS (one process) | others | exit |"
         ),
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for index, sample in enumerate(results.full, start=1):
         duration = results.full_durations[index - 1] if index - 1 < len(results.full_durations) else None
@@ -898,7 +1054,7 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
     lines += [
         (
             f"| **median** | **{_fmt(s.full_wall, '.1f', ' s')}** | | {_fmt(s.full_requests, '.0f')} "
-            f"| **{_fmt(s.full_rps, '.1f')}** | | | | | | |"
+            f"| **{_fmt(s.full_rps, '.1f')}** | | | | | | | |"
         ),
         "",
     ]
@@ -930,8 +1086,8 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
         ),
         "```",
         "",
-        "| tool | run | wall | requests (server) | req/s | s per request | CPU | exit |",
-        "|---|---|---|---|---|---|---|---|",
+        "| tool | run | wall | requests (server) | req/s | s per request | CPU | others | exit |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for tool, samples in (("apiconform", results.side_apiconform), ("st", results.side_st)):
         for index, sample in enumerate(samples, start=1):
@@ -941,7 +1097,7 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
                 reported = f" (report.json: {results.side_apiconform_reported[index - 1]})"
             lines.append(
                 f"| {tool} | #{index} | {sample.wall:.2f} s | {sample.requests}{reported} | {_fmt(sample.rps, '.1f')} "
-                f"| {_fmt(per, '.3f')} | {sample.cpu_seconds:.1f} s | {_exit(sample)} |"
+                f"| {_fmt(per, '.3f')} | {sample.cpu_seconds:.1f} s | {sample.background:.2f} | {_exit(sample)} |"
             )
     if results.loop is not None:
         inner = results.loop_result
@@ -949,12 +1105,12 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
         lines.append(
             f"| httpx loop | process | {results.loop.wall:.2f} s | {results.loop.requests} "
             f"| {_fmt(results.loop.rps, '.0f')} | {_fmt(1 / results.loop.rps if results.loop.rps else None, '.4f')} "
-            f"| {results.loop.cpu_seconds:.1f} s | {_exit(results.loop)} |"
+            f"| {results.loop.cpu_seconds:.1f} s | {results.loop.background:.2f} | {_exit(results.loop)} |"
         )
         if inner_rps is not None:
             lines.append(
                 f"| httpx loop | loop only | {inner['seconds']:.2f} s | {inner['sent']:.0f} | {inner_rps:.0f} "
-                f"| {1 / inner_rps:.4f} | | |"
+                f"| {1 / inner_rps:.4f} | | | |"
             )
     per_ac = _per_request(s.ac_wall, results.side_apiconform)
     per_st = _per_request(s.st_wall, results.side_st)
@@ -969,9 +1125,9 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
         "",
         "Start-up alone (no request sent), which every short run pays:",
         "",
-        "| command | wall |",
-        "|---|---|",
-        *(f"| `{name}` | {sample.wall:.2f} s |" for name, sample in results.startup.items()),
+        "| command | wall | others |",
+        "|---|---|---|",
+        *(f"| `{name}` | {sample.wall:.2f} s | {sample.background:.2f} |" for name, sample in results.startup.items()),
         "",
     ]
 
@@ -999,15 +1155,15 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
         "",
         (
             "| operations | tool | wall | s per operation | requests | requests per operation | req/s | CPU "
-            "| peak tree RSS | exit |"
+            "| peak tree RSS | others | exit |"
         ),
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for (tool, size), sample in sorted(results.scale.items(), key=lambda item: (item[0][1], item[0][0])):
         lines.append(
             f"| {size} | {tool} | {sample.wall:.1f} s | {sample.wall / size:.3f} | {sample.requests} "
             f"| {_fmt((sample.requests or 0) / size, '.1f')} | {_fmt(sample.rps, '.1f')} | {sample.cpu_seconds:.1f} s "
-            f"| {_mib(sample.peak_tree_rss_kib)} | {_exit(sample)} |"
+            f"| {_mib(sample.peak_tree_rss_kib)} | {sample.background:.2f} | {_exit(sample)} |"
         )
     growth = []
     for tool in ("apiconform", "st"):
@@ -1025,19 +1181,24 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
         "## 5. Parallel: workers and shards",
         "",
         (
-            "Same full default run as in 1 (embedded sandbox, all specs), with `--workers 2`, and split with "
-            "`--shard 1/2` and `--shard 2/2` run one after the other (each alone on the machine)."
+            "Same full default run as in 1 (embedded sandbox, all specs), with `--workers 2`; split with "
+            "`--shard 1/2` and `--shard 2/2` run one after the other (each alone on the machine); and the two "
+            "shards started at the same time (two processes on the two cores, as a CI matrix on one runner would)."
         ),
         "",
-        "| run | wall | requests | req/s | CPU | CPU / wall | peak tree RSS | exit |",
-        "|---|---|---|---|---|---|---|---|",
+        "| run | wall | requests | req/s | CPU | CPU / wall | peak tree RSS | others | exit |",
+        "|---|---|---|---|---|---|---|---|---|",
         (
             f"| `--workers 1` (median of section 1) | {_fmt(s.w1_wall, '.1f', ' s')} | {_fmt(s.full_requests, '.0f')} "
-            f"| {_fmt(s.full_rps, '.1f')} | | | | |"
+            f"| {_fmt(s.full_rps, '.1f')} | | | | | |"
         ),
     ]
     lines += [_short_row("`--workers 2`", sample) for sample in results.workers2]
     lines += [_short_row(f"`--shard {index}/2`", sample) for index, sample in enumerate(results.shards, start=1)]
+    lines += [
+        _short_row(f"`--shard {index}/2`, both at once", sample)
+        for index, sample in enumerate(results.shards_concurrent, start=1)
+    ]
     if len(results.shards) == 2 and all(sample.ok for sample in results.shards):  # noqa: PLR2004 - two shards
         longest = max(sample.wall for sample in results.shards)
         total = sum(sample.wall for sample in results.shards)
@@ -1053,6 +1214,16 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
         ]
     elif s.w2_wall:
         lines += ["", f"Speedup of `--workers 2` over `--workers 1`: **{_fmt(speedup, '.2f', ' ×')}**."]
+    if len(results.shards_concurrent) == 2 and all(x.ok for x in results.shards_concurrent):  # noqa: PLR2004
+        together = max(sample.wall for sample in results.shards_concurrent)
+        lines += [
+            "",
+            (
+                f"Both shards at once finish in {together:.1f} s: "
+                f"**{_fmt(s.w1_wall / together if s.w1_wall else None, '.2f', ' ×')}** over `--workers 1` on the same "
+                "two cores."
+            ),
+        ]
     if results.merge is not None:
         lines += [
             "",
@@ -1066,7 +1237,17 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
     lines.append("")
 
     # ---------------------------------------------------------------- 6. profile
-    lines += _profile_section(results.profile)
+    lines += [
+        "## 6. Where the time goes (py-spy)",
+        "",
+        "py-spy samples the threads that are on CPU, so these are CPU shares, not waiting. The run's own process",
+        "(*client*: schemathesis, hypothesis, apiconform) and the sandbox it forks are counted apart.",
+        "",
+    ]
+    for number, profile in enumerate(results.profiles, start=1):
+        lines += _profile_section(profile, f"6.{number}")
+    if not results.profiles:
+        lines += ["No profile (see *Skipped*).", ""]
 
     lines += _analysis(results, s)
     if results.skipped:
@@ -1080,7 +1261,7 @@ def _per_request(wall: float | None, samples: list[Sample]) -> float | None:
 
 
 def _exit(sample: Sample) -> str:
-    return str(sample.returncode) if sample.ok else "timed out"
+    return str(sample.returncode) if sample.ok else sample.killed
 
 
 def _sample_row(label: str, sample: Sample, duration: float | None) -> str:
@@ -1088,7 +1269,7 @@ def _sample_row(label: str, sample: Sample, duration: float | None) -> str:
     return (
         f"| {label} | {sample.wall:.1f} s | {_fmt(duration, '.1f', ' s')} | {sample.requests} "
         f"| {_fmt(sample.rps, '.1f')} | {sample.cpu_seconds:.1f} s | {share:.0%} | {_mib(sample.peak_tree_rss_kib)} "
-        f"| {_mib(sample.peak_tree_pss_kib)} | {_mib(sample.maxrss_kib)} | {_exit(sample)} |"
+        f"| {_mib(sample.peak_tree_pss_kib)} | {_mib(sample.maxrss_kib)} | {sample.background:.2f} | {_exit(sample)} |"
     )
 
 
@@ -1096,7 +1277,7 @@ def _short_row(label: str, sample: Sample) -> str:
     share = sample.cpu_seconds / sample.wall if sample.wall else 0
     return (
         f"| {label} | {sample.wall:.1f} s | {sample.requests} | {_fmt(sample.rps, '.1f')} | {sample.cpu_seconds:.1f} s "
-        f"| {share:.0%} | {_mib(sample.peak_tree_rss_kib)} | {_exit(sample)} |"
+        f"| {share:.0%} | {_mib(sample.peak_tree_rss_kib)} | {sample.background:.2f} | {_exit(sample)} |"
     )
 
 
@@ -1104,114 +1285,217 @@ def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f} %" if whole else "n/a"
 
 
-PROFILE_WRAPPERS = (
-    "Thread._bootstrap", "Thread.run", "<module>", "_run_module_as_main", "_run_code", "main (",
-    "BaseCommand.main", "Command.main", "MultiCommand.invoke", "Group.invoke", "Command.invoke", "Context.invoke",
-    "new_func", "__call__ (click", "run (apiconform/cli",
-)  # fmt: skip
-
-
-def _profile_section(profile: Profile | None) -> list[str]:
-    if profile is None:
-        return ["## 6. Where the time goes", "", "No profile (see *Skipped*).", ""]
+def _profile_section(profile: Profile, number: str) -> list[str]:
     sample = profile.sample
     total = profile.client_samples + profile.server_samples
     client = profile.client_samples
     lines = [
-        "## 6. Where the time goes (py-spy)",
+        f"### {number} {profile.label}",
         "",
         (
             f"`py-spy record --subprocesses --threads --format raw -r {profile.rate} -- {_show(profile.command)}` "
-            f"({sample.wall:.1f} s under the profiler, {sample.requests} requests). py-spy samples threads that are on"
-            " CPU only, so the counts below are CPU time, not waiting. The run's process (*client*: schemathesis,"
-            " hypothesis, apiconform) and the sandbox it forks (*server*) are counted apart."
+            f"({sample.wall:.1f} s under the profiler, {_exit(sample)})."
         ),
         "",
         (
-            f"- CPU samples: client {client} ({_pct(client, total)}), sandbox {profile.server_samples} "
-            f"({_pct(profile.server_samples, total)}); at {profile.rate} Hz that is {client / profile.rate:.0f} s and "
-            f"{profile.server_samples / profile.rate:.0f} s of CPU in a {sample.wall:.0f} s run"
+            f"- CPU samples: client {client} ({_pct(client, total)}), forked sandbox {profile.server_samples} "
+            f"({_pct(profile.server_samples, total)}); at {profile.rate} Hz that is {client / profile.rate:.0f} s of "
+            f"client CPU and {profile.server_samples / profile.rate:.0f} s of sandbox CPU in a {sample.wall:.0f} s run"
         ),
         "- client CPU by thread: "
         + ", ".join(f"{name} {_pct(count, client)}" for name, count in profile.client_threads.most_common(6)),
         "",
-        "### Client CPU by component (exclusive: each sample counted once, for the innermost component on its stack)",
+        "Client CPU by component (exclusive: each sample counted once, for the innermost component on its stack):",
         "",
         "| component | share of client CPU |",
         "|---|---|",
         *(f"| {name} | {_pct(count, client)} |" for name, count in profile.buckets.most_common()),
         "",
-        "### Client: top functions by cumulative CPU (entry-point wrappers left out)",
+        "Client: top functions by self CPU, with their most frequent callers:",
         "",
-        "| function | cumulative | self |",
+        "| function | self | called from (most frequent) |",
         "|---|---|---|",
     ]
-    shown = 0
-    for name, count in profile.cumulative.most_common():
-        if any(wrapper in name for wrapper in PROFILE_WRAPPERS):
-            continue
-        lines.append(f"| `{name}` | {_pct(count, client)} | {_pct(profile.own.get(name, 0), client)} |")
-        shown += 1
-        if shown >= 30:  # noqa: PLR2004 - enough to read
-            break
+    for name, count in profile.own.most_common(12):
+        caller, _ = profile.callers.get(name, Counter({"": 0})).most_common(1)[0]
+        lines.append(f"| `{name}` | {_pct(count, client)} | {caller} |")
     lines += [
         "",
-        "### Client: top functions by self CPU",
-        "",
-        "| function | self |",
-        "|---|---|",
-        *(f"| `{name}` | {_pct(count, client)} |" for name, count in profile.own.most_common(15)),
-        "",
-        "### Sandbox (server process): top functions by cumulative CPU",
+        "Client: apiconform's own functions by cumulative CPU (what runs in or below them):",
         "",
         "| function | cumulative |",
         "|---|---|",
     ]
-    shown = 0
-    for name, count in profile.server_cumulative.most_common():
-        if any(wrapper in name for wrapper in PROFILE_WRAPPERS):
-            continue
-        lines.append(f"| `{name}` | {_pct(count, profile.server_samples)} |")
-        shown += 1
-        if shown >= 12:  # noqa: PLR2004 - enough to read
-            break
+    own_code = [
+        (name, count)
+        for name, count in profile.cumulative.most_common()
+        if "(apiconform/" in name and not any(wrapper in name for wrapper in PROFILE_WRAPPERS)
+    ]
+    lines += [f"| `{name}` | {_pct(count, client)} |" for name, count in own_code[:12]]
+    lines += [
+        "",
+        "Client: library functions by cumulative CPU (engine and entry-point wrappers left out):",
+        "",
+        "| function | cumulative |",
+        "|---|---|",
+    ]
+    library = [
+        (name, count)
+        for name, count in profile.cumulative.most_common()
+        if "(apiconform/" not in name and not any(wrapper in name for wrapper in PROFILE_WRAPPERS)
+    ]
+    lines += [f"| `{name}` | {_pct(count, client)} |" for name, count in library[:20]]
+    if profile.server_samples:
+        server = [
+            (name, count)
+            for name, count in profile.server_cumulative.most_common()
+            if not any(wrapper in name for wrapper in PROFILE_WRAPPERS)
+        ]
+        lines += [
+            "",
+            "Sandbox (forked server process): top functions by cumulative CPU:",
+            "",
+            "| function | cumulative |",
+            "|---|---|",
+            *(f"| `{name}` | {_pct(count, profile.server_samples)} |" for name, count in server[:10]),
+        ]
     lines.append("")
     return lines
 
 
-def _analysis(results: Results, s: Summary) -> list[str]:
-    """Numbers-only observations; the hand-written reading of them lives in the section the lead maintains."""
-    lines = ["## What the numbers say", ""]
+def _bucket_share(profile: Profile | None, prefix: str) -> float:
+    if profile is None or not profile.client_samples:
+        return 0.0
+    return sum(count for name, count in profile.buckets.items() if name.startswith(prefix)) / profile.client_samples
+
+
+def _analysis(results: Results, s: Summary) -> list[str]:  # noqa: C901, PLR0912, PLR0915 - one linear text
+    """What holds each target back, from the numbers above (the text follows the measurements, not a script)."""
+    lines = ["## What holds each target back", ""]
+    profile = results.profiles[0] if results.profiles else None
     full_ok = [sample for sample in results.full if sample.ok]
-    if full_ok:
+    client_cpu = profile.client_samples / profile.rate if profile else None
+    server_cpu = profile.server_samples / profile.rate if profile else None
+    if full_ok and s.full_wall:
         cpu = _median([sample.cpu_seconds for sample in full_ok]) or 0.0
-        wall = s.full_wall or 1.0
-        lines.append(
-            f"- Full run: {cpu:.0f} s of CPU in {wall:.0f} s of wall on 2 cores ({cpu / wall:.0%} of one core): "
-            "the run is mostly one busy Python thread at a time (the GIL), with the sandbox in its own process."
-        )
-    if s.ac_wall and s.st_wall and results.startup:
+        per_request = 1000 * s.full_wall / s.full_requests if s.full_requests else None
+        lines += [
+            (
+                f"**Full run under 60 s** ({_fmt(s.full_wall, '.0f', ' s')}): the run spends {cpu:.0f} s of CPU in "
+                f"{s.full_wall:.0f} s of wall ({cpu / s.full_wall:.0%} of one core, on two) for "
+                f"{_fmt(s.full_requests, '.0f')} requests, {_fmt(per_request, '.1f')} ms of wall per request."
+            ),
+        ]
+        if profile and client_cpu and server_cpu is not None and profile.sample.wall:
+            lines.append(
+                f"In the profiled shard the client (schemathesis + hypothesis + apiconform, one process) was on CPU "
+                f"{client_cpu:.0f} s of {profile.sample.wall:.0f} s ({client_cpu / profile.sample.wall:.0%}) and "
+                f"the forked sandbox {server_cpu:.0f} s ({server_cpu / profile.sample.wall:.0%}): the wall time is "
+                "the client's CPU time, spent one thread at a time under the GIL. Cutting it means less Python "
+                "work per request or fewer requests; waiting on the target is not the issue."
+            )
+        lines.append("")
+    if profile and profile.client_samples:
+        lines += [
+            "Top 5 hot spots of the client (share of its CPU, profiled shard of the default run):",
+            "",
+        ]
+        for rank, (name, count) in enumerate(profile.buckets.most_common(5), start=1):
+            lines.append(f"{rank}. {name}: {_pct(count, profile.client_samples)}")
+        lines.append("")
+    if s.ac_wall and s.st_wall:
+        ac_requests = _median([float(x.requests or 0) for x in results.side_apiconform if x.ok]) or 0
+        st_requests = _median([float(x.requests or 0) for x in results.side_st if x.ok]) or 0
         startup_ac = results.startup.get("apiconform --help")
         startup_st = results.startup.get("st --help")
+        ratio = s.ac_wall / s.st_wall
+        lines.append(
+            f"**≤ 1.1 × plain schemathesis** ({ratio:.2f} ×): on ap-invoice apiconform sends "
+            f"{ac_requests:.0f} requests to st's {st_requests:.0f} (its own scenarios: unknown id, auth "
+            "conditions, paging defaults, and the reachability probe; its known id goes in as an example, while "
+            "st's `[parameters]` pins the id, so st's fuzzing has nothing left to vary)."
+        )
         if startup_ac and startup_st:
             lines.append(
-                f"- ap-invoice: apiconform {s.ac_wall:.2f} s vs st {s.st_wall:.2f} s; start-up alone is "
-                f"{startup_ac.wall:.2f} s vs {startup_st.wall:.2f} s. The difference in request counts is the work "
-                "apiconform adds (its unknown-id, auth and scenario requests, the probe)."
+                f"The run is short, so start-up weighs: importing apiconform takes {startup_ac.wall:.2f} s against "
+                f"{startup_st.wall:.2f} s for st, and apiconform also writes four reports and a history database."
             )
-    if s.loop_rps and s.full_rps:
+        scale_pairs = [
+            (size, results.scale["apiconform", size], results.scale["st", size])
+            for size in sorted({size for _, size in results.scale})
+            if ("apiconform", size) in results.scale and ("st", size) in results.scale
+        ]
+        for size, ac, st in scale_pairs:
+            if ac.ok and st.ok and ac.requests and st.requests:
+                lines.append(
+                    f"With {size} operations the gap is {ac.wall / st.wall:.1f} × in wall time for "
+                    f"{ac.requests / st.requests:.1f} × the requests ({1000 * ac.wall / ac.requests:.1f} vs "
+                    f"{1000 * st.wall / st.requests:.1f} ms per request)."
+                )
+        lines.append("")
+    if s.loop_rps:
+        st_best = max(
+            [
+                sample.rps
+                for sample in results.side_st + [v for (t, _), v in results.scale.items() if t == "st"]
+                if sample.ok and sample.rps
+            ]
+            or [0.0]
+        )
         lines.append(
-            f"- A request costs the httpx loop {1000 / s.loop_rps:.1f} ms end to end; the full run spends "
-            f"{1000 / s.full_rps:.1f} ms of wall per request, i.e. {1 - s.full_rps / s.loop_rps:.0%} of its time is"
-            " generation, checks, bookkeeping and waiting rather than the exchange itself."
+            f"**Requests per second ≥ 50 % of a plain httpx loop**: the loop does {s.loop_rps:.0f} req/s "
+            f"({1000 / s.loop_rps:.1f} ms per request, server included); the full run {_fmt(s.full_rps, '.0f')} "
+            f"req/s. The best plain st rate measured here is {st_best:.0f} req/s "
+            f"({_fmt(100 * st_best / s.loop_rps, '.0f', ' %')} of the loop), so the schemathesis engine alone stays "
+            "under the target: every request costs a hypothesis draw, schemathesis's case building, serialisation "
+            "and checks, and requests' per-call session merging, far more than the exchange."
         )
-    if results.profile is not None and results.profile.client_samples:
-        profile = results.profile
-        top = ", ".join(
-            f"{name} {_pct(count, profile.client_samples)}" for name, count in profile.buckets.most_common(5)
+        if profile:
+            http = _bucket_share(profile, "HTTP client") + _bucket_share(profile, "socket")
+            generation = _bucket_share(profile, "data generation") + _bucket_share(profile, "hypothesis lambda")
+            lines.append(
+                f"In the profile, the HTTP client (requests/urllib3/http.client and the socket calls) is "
+                f"{http:.0%} of client CPU and data generation {generation:.0%}; the per-request watchdog thread "
+                f"(`threading.Timer` started for each request in `runner/bounded.py`) "
+                f"{_bucket_share(profile, 'thread start'):.1%}."
+            )
+        lines.append("")
+    if s.w1_wall and s.w2_wall:
+        lines.append(
+            f"**`--workers 2` ≥ 1.7 ×** ({s.w1_wall / s.w2_wall:.2f} ×): schemathesis's workers are threads of "
+            "one process. The client is already CPU-bound on one core, so a second thread only takes turns on "
+            "the same GIL (and adds contention)."
         )
-        lines.append(f"- Client CPU, top components: {top}.")
-    lines.append("")
+        if len(results.shards_concurrent) == 2 and all(x.ok for x in results.shards_concurrent):  # noqa: PLR2004
+            together = max(x.wall for x in results.shards_concurrent)
+            lines.append(
+                f"Two processes do use both cores: `--shard 1/2` and `--shard 2/2` started together finish in "
+                f"{together:.1f} s, {s.w1_wall / together:.2f} × faster than one `--workers 1` run (each shard "
+                "forks its own sandbox, so four processes share the two cores; the shards are also uneven, see "
+                "the request counts above)."
+            )
+        lines.append("")
+    scale_ac = sorted((size, sample) for (tool, size), sample in results.scale.items() if tool == "apiconform")
+    scale_st = {size: sample for (tool, size), sample in results.scale.items() if tool == "st"}
+    if scale_ac:
+        growth = [
+            f"{size} operations: {_mib(sample.peak_tree_rss_kib)} peak RSS against st's "
+            f"{_mib(scale_st[size].peak_tree_rss_kib) if size in scale_st else 'n/a'}"
+            + (f" ({sample.killed})" if sample.killed else "")
+            for size, sample in scale_ac
+        ]
+        lines.append("**Scale**: apiconform's memory grows with the spec: " + "; ".join(growth) + ".")
+        scale_profile = next((p for p in results.profiles if "operations" in p.label), None)
+        if scale_profile is not None and scale_profile.client_samples:
+            share = _bucket_share(scale_profile, "response-body validator")
+            lines.append(
+                f"In the profile of the generated-spec run, building and running the response-body validators "
+                f"(`_SpecIndex.is_valid` in `checks/body.py`) takes {share:.0%} of client CPU. Each validator is "
+                'compiled by jsonschema_rs from a copy of the whole document (`{**document, "$ref": pointer}`), one '
+                "per response pointer, so the work and the memory grow with operations × document size: "
+                "quadratically in the number of operations."
+            )
+        lines.append("")
     return lines
 
 
@@ -1223,19 +1507,26 @@ def _analysis(results: Results, s: Summary) -> list[str]:
 def benchmark(quick: bool, output: Path, command_line: str) -> None:
     results = Results(quick=quick, budget=QUICK_BUDGET_SECONDS if quick else FULL_BUDGET_SECONDS)
     max_examples = 5 if quick else None
+    extra = ["--max-examples", str(max_examples)] if max_examples else []
     _say("1. full default run")
     full_runs(results, repeats=1 if quick else 2, max_examples=max_examples)
     _say("2./3. side by side with st, and the httpx loop")
     side_by_side(results, repeats=1 if quick else 3)
     _say("5. workers and shards")
     parallel_runs(results, max_examples=max_examples)
-    _say("4. scale")
-    scale_runs(results, [20, 100] if quick else [200, 1000])
-    _say("6. profile")
-    if results.allow("profile", needs=_median_wall(results.shards) * 1.3 if results.shards else 90.0):
-        # One shard of the default run: half the operations, every phase, both processes sampled.
-        args = ["--shard", "1/2"] + (["--max-examples", str(max_examples)] if max_examples else [])
-        profile_run(results, args, "--shard 1/2 of the default run")
+    concurrent_shards(results, max_examples=max_examples)
+    _say("6. profile of one shard of the default run")
+    if results.allow("profile of --shard 1/2", needs=_median_wall(results.shards) * 1.3 if results.shards else 90.0):
+        with tempfile.TemporaryDirectory(prefix="bench-profile-reports-") as directory:
+            run = _apiconform("--report-dir", directory, "--shard", "1/2", *extra)
+            profile_run(results, run, "--shard 1/2 of the default run", report_dir=Path(directory))
+    small, large = (20, 100) if quick else (200, 1000)
+    _say(f"4. scale: {small} operations")
+    scale_runs(results, small)
+    _say(f"6. profile of the {small}-operation run")
+    scale_profile(results, small)
+    _say(f"4. scale: {large} operations")
+    scale_runs(results, large)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render(results, command_line), encoding="utf-8")
     _say(f"wrote {output} after {time.monotonic() - results.started:.0f}s")

@@ -140,9 +140,10 @@ client-secret-env = "TEST_CLIENT_SECRET"
         output = completed.stdout + completed.stderr
         assert completed.returncode == 0, output
         assert len(endpoint.grants) == grants
-        written = output + "".join(path.read_text(encoding="utf-8") for path in (tmp_path / "reports").iterdir())
+        # As bytes: the report directory also holds the history database.
+        written = output.encode() + b"".join(path.read_bytes() for path in (tmp_path / "reports").iterdir())
         for secret in (CLIENT_SECRET, sandbox.token, STALE_TOKEN):
-            assert secret not in written
+            assert secret.encode() not in written
 
     def test_missing_client_secret_variable(self, tmp_path: Path) -> None:
         """An unset credential variable is one line and exit 2, before any request."""
