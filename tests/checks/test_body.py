@@ -1,0 +1,103 @@
+"""The raw-body check: every violation classified by keyword, judged by the evidence of its field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from apiconform.checks.body import body_violations
+from apiconform.core.vocabulary import CheckClass, Evidence
+from apiconform.sandbox._ap_invoice_seed import seed_invoices
+from apiconform.specs import SpecDocument, load_spec
+
+ROOT = Path(__file__).resolve().parents[2]
+PATH = "/v1/invoice/{id}"
+
+
+@pytest.fixture(scope="module")
+def spec() -> SpecDocument:
+    return load_spec(ROOT / "specs/ap-invoice/openapi.yaml", root=ROOT / "specs")
+
+
+@pytest.fixture
+def invoice() -> dict[str, Any]:
+    return dict(seed_invoices()[0])
+
+
+def _violations(spec: SpecDocument, body: Any, *, status: int = 200, content_type: str = "application/json") -> Any:
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return body_violations(spec.raw, path=PATH, method="get", status=status, content_type=content_type, body=raw)
+
+
+def _set(invoice: dict[str, Any], pointer: str, value: Any) -> dict[str, Any]:
+    *parents, last = [part for part in pointer.split("/") if part]
+    node: Any = invoice
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    if value is DROP:
+        del node[last]
+    else:
+        node[last] = value
+    return invoice
+
+
+DROP = object()
+CASES = [
+    ("/currency", "XBT", CheckClass.ENUM, Evidence.DOC, "/currency"),
+    ("/status", "new", CheckClass.ENUM, Evidence.DOC, "/status"),
+    ("/status", DROP, CheckClass.REQUIRED, Evidence.DOC, "/status"),
+    ("/totalAmount", "12.50", CheckClass.TYPE, Evidence.DOC, "/totalAmount"),
+    ("/createdAt", "2026-03-14 09:30", CheckClass.FORMAT, Evidence.DOC, "/createdAt"),
+    ("/splits", {}, CheckClass.TYPE, Evidence.DOC, "/splits"),
+    ("/splits/0/taxKey/type", 7, CheckClass.TYPE, Evidence.EXAMPLE, "/splits/0/taxKey/type"),
+]
+
+
+class TestBodyViolations:
+    def test_seeded_invoice_conforms(self, spec: SpecDocument, invoice: dict[str, Any]) -> None:
+        """A fully populated, documented invoice has no violation."""
+        assert _violations(spec, invoice) == []
+
+    @pytest.mark.parametrize(
+        ("pointer", "value", "check", "evidence", "where"),
+        CASES,
+        ids=["enum", "enum-case", "required", "type", "format", "array-to-object", "example-field-type"],
+    )
+    def test_violation(
+        self,
+        spec: SpecDocument,
+        invoice: dict[str, Any],
+        pointer: str,
+        value: Any,
+        check: CheckClass,
+        evidence: Evidence,
+        where: str,
+    ) -> None:
+        """One broken field gives one violation of its class, at its pointer, with the field's evidence."""
+        found = _violations(spec, _set(invoice, pointer, value))
+        assert [(v.check_class, v.evidence, v.pointer) for v in found] == [(check, evidence, where)]
+        assert found[0].expected
+        assert found[0].actual
+
+    @pytest.mark.parametrize(
+        ("status", "content_type", "body"),
+        [(418, "application/json", b"{}"), (200, "text/plain", b"hello")],
+        ids=["undocumented-status", "not-json-content-type"],
+    )
+    def test_not_this_checks_business(self, spec: SpecDocument, status: int, content_type: str, body: bytes) -> None:
+        """Undocumented statuses and non-JSON media types are left to the status and content-type checks."""
+        assert _violations(spec, body, status=status, content_type=content_type) == []
+
+    def test_body_that_is_not_json(self, spec: SpecDocument) -> None:
+        """A JSON content type with an unparseable body is a schema violation."""
+        found = _violations(spec, b'{"currency": ')
+        assert [v.check_class for v in found] == [CheckClass.SCHEMA]
+        assert found[0].title == "Response body is not valid JSON"
+
+    def test_missing_defaulted_required_field_is_not_hidden(self, spec: SpecDocument, invoice: dict[str, Any]) -> None:
+        """`currency` has default EUR, but a body without it breaks `required`: defaults are never filled in."""
+        found = _violations(spec, _set(invoice, "/currency", DROP))
+        assert [(v.check_class, v.pointer) for v in found] == [(CheckClass.REQUIRED, "/currency")]
