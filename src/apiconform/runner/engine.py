@@ -177,10 +177,12 @@ def _use_token_source(schema: BaseSchema, source: TokenSource, redactor: Redacto
 
 
 def _observe(recorder: ScenarioRecorder, spec: SpecDocument, observer: EnumObserver) -> None:
-    for interaction in recorder.interactions.values():
+    for case_id, interaction in recorder.interactions.items():
         response = interaction.response
-        method, _, path = recorder.label.partition(" ")
-        operation = spec.operation(method, path)
+        node = recorder.cases.get(case_id)
+        if node is None:
+            continue
+        operation = spec.operation(node.value.operation.method, node.value.operation.path)
         if response is None or operation is None or truncation(response) is not None:
             continue
         content_type = next(
@@ -227,16 +229,18 @@ def _consume(
     if isinstance(event, events.ScenarioFinished):
         recorder = event.recorder
         result.request_count += len(recorder.interactions)
-        outcome = outcomes.get(recorder.label)
-        if outcome is not None:
-            outcome.requests += len(recorder.interactions)
-            _note_truncated(recorder, spec, result)
-            for finding in _findings(recorder, spec, str(event.phase.value), redactor):
-                _add(result, seen, finding)
+        _note_truncated(recorder, spec, result)
+        # Findings name their own operation: a stateful scenario spans several, under a label that names none.
+        for finding in _findings(recorder, spec, str(event.phase.value), redactor):
+            _add(result, seen, finding)
+        for case_id, node in recorder.cases.items():
+            outcome = outcomes.get(f"{node.value.operation.method.upper()} {node.value.operation.path}")
+            if outcome is None:
+                continue
+            outcome.requests += 1 if case_id in recorder.interactions else 0
             outcome.checks_run |= {
                 check_class
-                for checks in recorder.checks.values()
-                for check in checks
+                for check in recorder.checks.get(case_id, [])
                 for check_class in classes_exercised(check.name)
             }
         if on_progress is not None:
