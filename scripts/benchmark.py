@@ -394,7 +394,7 @@ def _response(description: str, schema: str) -> dict[str, Any]:
     }
 
 
-def _serve_generated(operations: int, token: str) -> None:
+def _serve_generated(operations: int, token: str, parent: int) -> None:
     """Child process: answer every generated path on a free loopback port (printed first), with TCP_NODELAY."""
     import uvicorn  # noqa: PLC0415 - only the server child needs it
     from starlette.applications import Starlette  # noqa: PLC0415 - ditto
@@ -427,7 +427,6 @@ def _serve_generated(operations: int, token: str) -> None:
     sys.stdout.write(f"{sock.getsockname()[1]}\n")
     sys.stdout.flush()
     server = uvicorn.Server(uvicorn.Config(app, log_level="error", access_log=False, lifespan="off"))
-    parent = os.getppid()
 
     def orphaned() -> None:
         """Stop when the benchmark that started this server is gone, however it ended."""
@@ -443,6 +442,7 @@ def _serve_generated(operations: int, token: str) -> None:
 def generated_server(operations: int) -> Iterator[str]:
     """Start `_serve_generated` in its own process; yield its base URL; stop it (by its pid) afterwards."""
     command = [PYTHON, __file__, "serve-generated", "--operations", str(operations), "--token", SCALE_TOKEN]
+    command += ["--parent", str(os.getpid())]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True)  # noqa: S603
     try:
         assert process.stdout is not None  # noqa: S101 - stdout=PIPE above
@@ -750,6 +750,11 @@ def _scale_wall(results: Results, size: int) -> float | None:
 # --------------------------------------------------------------------------------------------------------------
 
 IDLE_LEAVES = ("Condition.wait", "Event.wait", "Queue.get", "select (", "sleep (", "poll (", "epoll", "acquire (")
+# Pure bookkeeping recognised anywhere on the stack; it wins over the innermost match below.
+ANYWHERE_BUCKETS: list[tuple[str, tuple[str, ...]]] = [
+    ("hypothesis Pareto-front upkeep (ParetoFront.add: example-database bookkeeping)", ("ParetoFront.add (",)),
+    ("hypothesis lambda-source introspection (ast.parse/inspect for strategy filters)", ("lambda_sources.py",)),
+]
 # Innermost match wins: a sample counts for the first bucket found walking from the leaf towards the root.
 BUCKETS: list[tuple[str, tuple[str, ...]]] = [
     ("thread start (per-request watchdog Timer in runner/bounded.py, worker pools)", ("Thread.start (threading.py",)),
@@ -762,7 +767,6 @@ BUCKETS: list[tuple[str, tuple[str, ...]]] = [
     ("HTTP client Python code (requests, urllib3, http.client, httpx)", ("requests/", "urllib3/", "http/", "httpx/")),
     ("YAML parsing (pure-Python SafeLoader)", ("yaml/",)),
     ("imports (module loading at start-up)", ("<frozen importlib._bootstrap",)),
-    ("hypothesis lambda-source introspection (ast.parse/inspect for strategy filters)", ("lambda_sources.py",)),
     ("data generation (hypothesis, hypothesis-jsonschema)", ("hypothesis/", "hypothesis_jsonschema/")),
     ("report writing and history (apiconform/report)", ("apiconform/report/", "apiconform/cli/reports.py")),
     ("apiconform runner (engine, scenarios, transport, bounds)", ("apiconform/runner/",)),
@@ -774,6 +778,29 @@ BUCKETS: list[tuple[str, tuple[str, ...]]] = [
     ),
     ("schemathesis checks", ("schemathesis/specs/openapi/checks", "schemathesis/checks")),
     ("schemathesis (engine, serialisation, other)", ("schemathesis/",)),
+]
+# Overlapping views: the share of samples with any of these frames on the stack.
+SUBTREES: list[tuple[str, tuple[str, ...]]] = [
+    (
+        "sending requests through apiconform's transport (`_GatedTransport.send`: HTTP client + bounds)",
+        ("_GatedTransport.send (",),
+    ),
+    (
+        "hypothesis optimise pass (targeted PBT: schemathesis calls `hypothesis.target(success_rate)` while fuzzing)",
+        ("_run_optimise_pass (",),
+    ),
+    ("hypothesis Pareto front (`ParetoFront.add`)", ("ParetoFront.add (",)),
+    ("hypothesis shrinking", ("Shrinker.", "ConjectureRunner.shrink (")),
+    ("schemathesis coverage-phase case generation", ("specs/openapi/coverage/", "CoverageGenerator.")),
+    ("checks on responses (`run_checks`: schemathesis's and apiconform's)", ("run_checks (schemathesis/checks.py",)),
+    ("apiconform's own scenarios (`run_scenarios`)", ("run_scenarios (",)),
+    (
+        "folding events into findings (`runner/engine.py` `_consume`, `_observe`)",
+        ("_consume (apiconform", "_observe (apiconform"),
+    ),
+    ("spec loading (`load_specs`: YAML, validation)", ("load_specs (apiconform",)),
+    ("reports and history (`RunReporting.finish`)", ("RunReporting.finish", "apiconform/report/")),
+    ("module imports", ("<frozen importlib._bootstrap>",)),
 ]
 PROFILE_WRAPPERS = (
     "Thread._bootstrap", "Thread.run (", "<module>", "_run_module_as_main", "_run_code", "main (apiconform",
@@ -797,6 +824,7 @@ class Profile:
     cumulative: Counter[str] = field(default_factory=Counter)
     own: Counter[str] = field(default_factory=Counter)
     callers: dict[str, Counter[str]] = field(default_factory=dict)
+    subtrees: Counter[str] = field(default_factory=Counter)
     server_cumulative: Counter[str] = field(default_factory=Counter)
 
 
@@ -866,11 +894,16 @@ def _fold(profile: Profile, raw: str) -> None:
         leaf_module = names[-1].partition(" (")[2]
         outside = [name for name in reversed(names[:-1]) if not name.endswith(f"({leaf_module}")]
         profile.callers.setdefault(names[-1], Counter())[" ← ".join(outside[:3])] += count
-        bucket = next(
+        stack_text = ";".join(python)
+        bucket = next((title for title, markers in ANYWHERE_BUCKETS if any(m in stack_text for m in markers)), None)
+        bucket = bucket or next(
             (title for frame in reversed(python) for title, markers in BUCKETS if any(m in frame for m in markers)),
             "other (stdlib, click, ...)",
         )
         profile.buckets[bucket] += count
+        for title, markers in SUBTREES:
+            if any(marker in stack_text for marker in markers):
+                profile.subtrees[title] += count
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -1311,6 +1344,12 @@ def _profile_section(profile: Profile, number: str) -> list[str]:
         "|---|---|",
         *(f"| {name} | {_pct(count, client)} |" for name, count in profile.buckets.most_common()),
         "",
+        "Client CPU by subtree (overlapping: a sample counts for every subtree on its stack):",
+        "",
+        "| subtree | share of client CPU |",
+        "|---|---|",
+        *(f"| {title} | {_pct(profile.subtrees.get(title, 0), client)} |" for title, _ in SUBTREES),
+        "",
         "Client: top functions by self CPU, with their most frequent callers:",
         "",
         "| function | self | called from (most frequent) |",
@@ -1363,6 +1402,40 @@ def _profile_section(profile: Profile, number: str) -> list[str]:
     return lines
 
 
+def _whole_document_validator() -> str:
+    """Where checks/body.py builds a jsonschema_rs validator over the whole spec document, if it still does."""
+    path = REPO / "src" / "apiconform" / "checks" / "body.py"
+    with contextlib.suppress(OSError):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines, start=1):
+            if "{**self.document" in line and any("jsonschema_rs" in later for later in lines[number : number + 3]):
+                return f"`src/apiconform/checks/body.py:{number}`: `{line.strip()}`"
+    return ""
+
+
+def _levers(profile: Profile) -> str:
+    optimise = _subtree_share(profile, "hypothesis optimise")
+    shrinking = _subtree_share(profile, "hypothesis shrinking")
+    pareto = _subtree_share(profile, "hypothesis Pareto")
+    sending = _subtree_share(profile, "sending requests")
+    imports = _subtree_share(profile, "module imports")
+    loading = _subtree_share(profile, "spec loading")
+    return (
+        "Seen as subtrees (overlapping), the hypothesis machinery schemathesis drives is most of it: the optimise "
+        f"pass {optimise:.0%} (targeted PBT; schemathesis calls `hypothesis.target(success_rate)` in fuzzing, "
+        "`schemathesis/generation/metrics.py`; hypothesis runs that pass while `Phase.target` is enabled), "
+        f"shrinking {shrinking:.0%} (failing cases, here the INFERRED warnings, are shrunk), and the Pareto front "
+        f"{pareto:.0%} (hypothesis keeps it only when an example database is configured; apiconform leaves "
+        f"schemathesis's default directory database on). Sending through apiconform's transport is {sending:.0%}; "
+        f"start-up (imports {imports:.0%}, spec loading {loading:.0%}) and reports are small in a run this long."
+    )
+
+
+def _subtree_share(profile: Profile, prefix: str) -> float:
+    count = sum(value for title, value in profile.subtrees.items() if title.startswith(prefix))
+    return count / profile.client_samples if profile.client_samples else 0.0
+
+
 def _bucket_share(profile: Profile | None, prefix: str) -> float:
     if profile is None or not profile.client_samples:
         return 0.0
@@ -1402,7 +1475,11 @@ def _analysis(results: Results, s: Summary) -> list[str]:  # noqa: C901, PLR0912
         ]
         for rank, (name, count) in enumerate(profile.buckets.most_common(5), start=1):
             lines.append(f"{rank}. {name}: {_pct(count, profile.client_samples)}")
-        lines.append("")
+        lines += [
+            "",
+            _levers(profile),
+            "",
+        ]
     if s.ac_wall and s.st_wall:
         ac_requests = _median([float(x.requests or 0) for x in results.side_apiconform if x.ok]) or 0
         st_requests = _median([float(x.requests or 0) for x in results.side_st if x.ok]) or 0
@@ -1490,11 +1567,15 @@ def _analysis(results: Results, s: Summary) -> list[str]:  # noqa: C901, PLR0912
             share = _bucket_share(scale_profile, "response-body validator")
             lines.append(
                 f"In the profile of the generated-spec run, building and running the response-body validators "
-                f"(`_SpecIndex.is_valid` in `checks/body.py`) takes {share:.0%} of client CPU. Each validator is "
-                'compiled by jsonschema_rs from a copy of the whole document (`{**document, "$ref": pointer}`), one '
-                "per response pointer, so the work and the memory grow with operations × document size: "
-                "quadratically in the number of operations."
+                f"(`_SpecIndex.is_valid` in `checks/body.py`) takes {share:.0%} of client CPU."
             )
+            where = _whole_document_validator()
+            if where:
+                lines.append(
+                    f"Each validator is compiled by jsonschema_rs from a copy of the whole document ({where}), one "
+                    "per response pointer, and kept: work and memory grow with operations × document size, i.e. "
+                    "quadratically in the number of operations (st's memory stays flat: see the scale table)."
+                )
         lines.append("")
     return lines
 
@@ -1540,13 +1621,14 @@ def main() -> int:
     serve = commands.add_parser("serve-generated", help="internal: serve a generated spec (prints its port)")
     serve.add_argument("--operations", type=int, required=True)
     serve.add_argument("--token", default=SCALE_TOKEN)
+    serve.add_argument("--parent", type=int, default=0, help="stop when this process is no longer the parent")
     loop = commands.add_parser("httpx-loop", help="internal: a plain httpx GET loop (token from BENCH_TOKEN)")
     loop.add_argument("--url", required=True)
     loop.add_argument("--count", type=int, default=2000)
     loop.add_argument("--seconds", type=float, default=LOOP_SECONDS)
     args = parser.parse_args()
     if args.command == "serve-generated":
-        _serve_generated(args.operations, args.token)
+        _serve_generated(args.operations, args.token, args.parent or os.getppid())
         return 0
     if args.command == "httpx-loop":
         _httpx_loop(args.url, os.environ.get("BENCH_TOKEN", ""), args.count, args.seconds)

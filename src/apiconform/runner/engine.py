@@ -121,7 +121,7 @@ def _run_api(
     if not selected:
         return
     config = SchemathesisConfig.from_dict(settings.schemathesis_config(api))
-    schema = schemathesis.openapi.from_dict(api.prepared_document(selected), config=config)
+    schema = schemathesis.openapi.from_dict(api.prepared_document(), config=config).include(name=sorted(selected))
     if api.token_source is not None:
         _use_token_source(schema, api.token_source, redactor)
     gate_schema(schema, gate, secret_headers=settings.secret_headers)

@@ -62,19 +62,18 @@ class ApiTarget:
     def known_values(self, label: str, name: str) -> list[str]:
         return self.operation_params.get(label, {}).get(name) or self.params.get(name, [])
 
-    def prepared_document(self, selected: set[str]) -> dict[str, Any]:
-        """The spec as schemathesis should see it: only selected operations, known ids as examples.
+    def prepared_document(self) -> dict[str, Any]:
+        """The spec as schemathesis should see it: every operation, known ids as examples.
 
         Known ids go in as parameter examples, so the examples phase reaches real resources while
-        coverage and fuzzing still generate unknown ids and exercise the error paths.
+        coverage and fuzzing still generate unknown ids and exercise the error paths. Operations are
+        selected by filtering the loaded schema, never by deleting them here: a path that lost a
+        documented method would make its undocumented-method checks flag a documented one.
         """
         document = copy.deepcopy(self.spec.raw)
         for path, item in list(document.get("paths", {}).items()):
             for method in [key for key in item if key in {"get", "put", "post", "delete", "patch", "head", "options"}]:
                 label = f"{method.upper()} {path}"
-                if label not in selected:
-                    del item[method]
-                    continue
                 own = [dict(resolve_ref(document, param)) for param in item[method].get("parameters", [])]
                 names = {(param.get("name"), param.get("in")) for param in own}
                 shared = [dict(resolve_ref(document, param)) for param in item.get("parameters", [])]
@@ -89,8 +88,6 @@ class ApiTarget:
                 if parameters:
                     item[method]["parameters"] = parameters
             item.pop("parameters", None)  # merged into each operation above
-            if not any(key in item for key in ("get", "put", "post", "delete", "patch", "head", "options")):
-                del document["paths"][path]
         return document
 
 

@@ -325,10 +325,10 @@ FAULTS: dict[Fault, FaultInfo] = {
     Fault.AMILI_DELETED_CUSTOMER_SERVED: FaultInfo(
         description="a deleted ARM customer is still served with 200 instead of 404",
         api=ARM,
-        operation="GET /clients/{clientno}/customers/{customerno}",
+        # schemathesis's use_after_free names the DELETE whose resource is still served.
+        operation="DELETE /clients/{clientno}/customers/{customerno}",
         detected_by=CheckClass.STATEFUL,
         severity=Severity.WARNING,
-        needs="the runner to report stateful-phase failures (schemathesis's use_after_free fires, the finding is lost)",
-        also=("POST /clients/{clientno}/customers", "DELETE /clients/{clientno}/customers/{customerno}"),
+        also=("POST /clients/{clientno}/customers", "GET /clients/{clientno}/customers/{customerno}"),
     ),
 }
