@@ -219,6 +219,14 @@ def serve(
     except OSError as exc:
         _fail(UsageError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc})"))
     out.line(f"apiconform sandbox on {sandbox.url}  (token: {token})")
+    if any(document.name == "amili/identity" for document in documents):
+        client_id, client_secret = sandbox.client_credentials()
+        token_url = f"{sandbox.base_url('amili/identity')}/token"
+        out.line(f"  client credentials: client_id={client_id} client_secret={client_secret}")
+        out.line(
+            f"  get a JWT: curl -d grant_type=client_credentials -d client_id={client_id} "
+            f"-d client_secret={client_secret} {token_url}"
+        )
     for fault in faults:
         out.line(f"  fault on: {fault} - {FAULTS[Fault(fault)].description}")
     for document in documents:
