@@ -603,15 +603,22 @@ def concurrent_shards(results: Results, max_examples: int | None) -> None:
         "--shard 1/2 and 2/2 at the same time", needs=_median_wall(results.shards) * 1.6
     ):
         return
+    waited = _wait_for_quiet()
     with tempfile.TemporaryDirectory(prefix="bench-concurrent-") as directory, ThreadPoolExecutor(2) as pool:
         dirs = [Path(directory) / f"shard-{index}" for index in (1, 2)]
         commands = [
             _apiconform("--report-dir", str(report_dir), "--shard", f"{index}/2", *extra)
             for index, report_dir in enumerate(dirs, start=1)
         ]
-        samples = list(pool.map(lambda command: measure(command, timeout=FULL_RUN_TIMEOUT), commands))
+        busy, own, started = _busy_seconds(), _own_seconds(), time.monotonic()
+        samples = list(pool.map(lambda command: measure(command, timeout=FULL_RUN_TIMEOUT, quiet=False), commands))
+        window = time.monotonic() - started
+        # Each shard's own accounting would count its sibling as "others"; the pair is judged as one window.
+        others = (_busy_seconds() - busy) - (_own_seconds() - own) - sum(sample.cpu_seconds for sample in samples)
         for index, (sample, report_dir) in enumerate(zip(samples, dirs, strict=True), start=1):
             sample.requests = _report_requests(report_dir)
+            sample.background = max(0.0, others / window) if window else 0.0
+            sample.waited = waited
             _log(sample, f"full run --shard {index}/2, both shards at once")
     results.shards_concurrent = samples
 
@@ -1193,9 +1200,11 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for (tool, size), sample in sorted(results.scale.items(), key=lambda item: (item[0][1], item[0][0])):
+        per_operation = _fmt(sample.wall / size, ".3f") if sample.ok else "n/a (killed)"
+        requests_per_operation = _fmt((sample.requests or 0) / size, ".1f") if sample.ok else "n/a (killed)"
         lines.append(
-            f"| {size} | {tool} | {sample.wall:.1f} s | {sample.wall / size:.3f} | {sample.requests} "
-            f"| {_fmt((sample.requests or 0) / size, '.1f')} | {_fmt(sample.rps, '.1f')} | {sample.cpu_seconds:.1f} s "
+            f"| {size} | {tool} | {sample.wall:.1f} s | {per_operation} | {sample.requests} "
+            f"| {requests_per_operation} | {_fmt(sample.rps, '.1f')} | {sample.cpu_seconds:.1f} s "
             f"| {_mib(sample.peak_tree_rss_kib)} | {sample.background:.2f} | {_exit(sample)} |"
         )
     growth = []
@@ -1413,6 +1422,22 @@ def _whole_document_validator() -> str:
     return ""
 
 
+BUSY_CORES = 0.3
+
+
+def _busy_rows(results: Results) -> list[str]:
+    named: list[tuple[str, Sample]] = [(f"full run #{i}", x) for i, x in enumerate(results.full, start=1)]
+    named += [(f"ap-invoice apiconform #{i}", x) for i, x in enumerate(results.side_apiconform, start=1)]
+    named += [(f"ap-invoice st #{i}", x) for i, x in enumerate(results.side_st, start=1)]
+    named += [("httpx loop", results.loop)] if results.loop is not None else []
+    named += [("`--workers 2`", x) for x in results.workers2]
+    named += [(f"`--shard {i}/2`", x) for i, x in enumerate(results.shards, start=1)]
+    named += [("both shards at once", x) for x in results.shards_concurrent[:1]]
+    named += [(f"scale {size} {tool}", x) for (tool, size), x in sorted(results.scale.items())]
+    named += [(f"profile: {p.label}", p.sample) for p in results.profiles]
+    return [f"{name} ({sample.background:.2f})" for name, sample in named if sample.background > BUSY_CORES]
+
+
 def _levers(profile: Profile) -> str:
     optimise = _subtree_share(profile, "hypothesis optimise")
     shrinking = _subtree_share(profile, "hypothesis shrinking")
@@ -1445,6 +1470,15 @@ def _bucket_share(profile: Profile | None, prefix: str) -> float:
 def _analysis(results: Results, s: Summary) -> list[str]:  # noqa: C901, PLR0912, PLR0915 - one linear text
     """What holds each target back, from the numbers above (the text follows the measurements, not a script)."""
     lines = ["## What holds each target back", ""]
+    busy = _busy_rows(results)
+    if busy:
+        lines += [
+            (
+                f"Caveat: the machine is shared, and {len(busy)} measured runs shared it with other work "
+                f"(*others* above {BUSY_CORES} cores): {', '.join(busy)}. Those times are longer than idle ones."
+            ),
+            "",
+        ]
     profile = results.profiles[0] if results.profiles else None
     full_ok = [sample for sample in results.full if sample.ok]
     client_cpu = profile.client_samples / profile.rate if profile else None
@@ -1549,7 +1583,12 @@ def _analysis(results: Results, s: Summary) -> list[str]:  # noqa: C901, PLR0912
                 f"Two processes do use both cores: `--shard 1/2` and `--shard 2/2` started together finish in "
                 f"{together:.1f} s, {s.w1_wall / together:.2f} × faster than one `--workers 1` run (each shard "
                 "forks its own sandbox, so four processes share the two cores; the shards are also uneven, see "
-                "the request counts above)."
+                "the request counts above)"
+                + (
+                    f", with {results.shards_concurrent[0].background:.2f} cores taken by other work meanwhile."
+                    if results.shards_concurrent[0].background > BUSY_CORES
+                    else "."
+                )
             )
         lines.append("")
     scale_ac = sorted((size, sample) for (tool, size), sample in results.scale.items() if tool == "apiconform")

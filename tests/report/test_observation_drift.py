@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from apiconform.core.regression import DriftKind
+from apiconform.core.regression import DRIFT_LABEL, DriftKind
 from apiconform.report.diff import compare
 from apiconform.report.json_report import report_schema, validate_report
 from tests.fixtures.results import AP_GET, operation, result
@@ -67,6 +67,7 @@ class TestObservationDrift:
         """The report schema and the DriftKind enum name the same kinds: one vocabulary."""
         drift_items = report_schema()["properties"]["comparison"]["properties"]["drift"]["items"]
         assert set(drift_items["properties"]["kind"]["enum"]) == {kind.value for kind in DriftKind}
+        assert set(DRIFT_LABEL) == set(DriftKind)
 
 
 class TestFailOnDrift:

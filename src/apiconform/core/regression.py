@@ -15,6 +15,7 @@ from apiconform.core.findings import Acceptance, Finding
 from apiconform.core.vocabulary import CheckClass
 
 __all__ = [
+    "DRIFT_LABEL",
     "BaselineEntry",
     "BaselineEntryOutcome",
     "BaselineOutcome",
@@ -165,6 +166,22 @@ class DriftKind(StrEnum):
     VALUE_NEW = "value_new"
     FIELD_NEW = "field_new"
     STATUS_NEW = "status_new"
+
+
+# How every report format names a drift kind; one table, so HTML and Markdown cannot disagree.
+DRIFT_LABEL: dict[str, str] = {
+    DriftKind.WARNING_NEW: "new warning",
+    DriftKind.WARNING_GONE: "warning gone",
+    DriftKind.ACTUAL_CHANGED: "value changed",
+    DriftKind.COVERAGE_LOST: "coverage lost",
+    DriftKind.COVERAGE_GAINED: "coverage gained",
+    DriftKind.OPERATION_ADDED: "operation added",
+    DriftKind.OPERATION_REMOVED: "operation removed",
+    DriftKind.SPEC_VERSION: "spec version changed",
+    DriftKind.VALUE_NEW: "new value in an example-only field",
+    DriftKind.FIELD_NEW: "new undocumented field",
+    DriftKind.STATUS_NEW: "new status code",
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

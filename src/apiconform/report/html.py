@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
+from apiconform.core.regression import DRIFT_LABEL
 from apiconform.core.results import CellStatus, RunResult
 from apiconform.core.vocabulary import CheckClass, Evidence
 
@@ -49,19 +50,6 @@ STATUS_MEANING: Final = {
     CellStatus.NOT_COVERED: "never exercised in this run, so neither pass nor fail",
 }
 EVIDENCE_SHORT: Final = {Evidence.DOC.value: "DOC", Evidence.EXAMPLE.value: "EX", Evidence.INFERRED.value: "INF"}
-DRIFT_LABEL: Final = {
-    "warning_new": "new warning",
-    "value_new": "new value in an example-only field",
-    "field_new": "new undocumented field",
-    "status_new": "new status code",
-    "warning_gone": "warning gone",
-    "actual_changed": "value changed",
-    "coverage_lost": "coverage lost",
-    "coverage_gained": "coverage gained",
-    "operation_added": "operation added",
-    "operation_removed": "operation removed",
-    "spec_version": "spec version changed",
-}
 NOT_RECORDED: Final = "Not recorded in this run."
 _SLUG: Final = re.compile(r"[^a-z0-9]+")
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final
 
+from apiconform.core.regression import DRIFT_LABEL
 from apiconform.core.results import RunResult
 
 __all__ = ["MarkdownSummaryWriter", "comparison_markdown", "render_markdown"]
@@ -27,19 +28,6 @@ TOP_OTHERS: Final = 20
 MAX_VALUE_CHARS: Final = 100
 _SPECIAL: Final = re.compile(r"([\\`*_\[\]<>|~&#!])")
 _BACKTICKS: Final = re.compile(r"`+")
-DRIFT_LABEL: Final = {
-    "warning_new": "new warning",
-    "value_new": "new value in an example-only field",
-    "field_new": "new undocumented field",
-    "status_new": "new status code",
-    "warning_gone": "warning gone",
-    "actual_changed": "value changed",
-    "coverage_lost": "coverage lost",
-    "coverage_gained": "coverage gained",
-    "operation_added": "operation added",
-    "operation_removed": "operation removed",
-    "spec_version": "spec version changed",
-}
 
 
 def text(value: object) -> str:
