@@ -132,6 +132,15 @@ QUIET_WAIT_TOTAL = 150.0
 _quiet_budget = [QUIET_WAIT_TOTAL]
 
 
+def _fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((REPO / "src" / "apiconform").rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".json"}:
+            digest.update(path.relative_to(REPO).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _loadavg() -> str:
     with contextlib.suppress(OSError):
         return " ".join(Path("/proc/loadavg").read_text(encoding="utf-8").split()[:3])
@@ -512,6 +521,7 @@ class Results:
     scale: dict[tuple[str, int], Sample] = field(default_factory=dict)
     profiles: list[Profile] = field(default_factory=list)
     load_start: str = field(default_factory=_loadavg)
+    fingerprint_start: str = field(default_factory=_fingerprint)
     known_id: str = ""
 
     def time_left(self) -> float:
@@ -936,15 +946,6 @@ def _versions() -> str:
     return ", ".join(found)
 
 
-def _fingerprint() -> str:
-    digest = hashlib.sha256()
-    for path in sorted((REPO / "src" / "apiconform").rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".json"}:
-            digest.update(path.relative_to(REPO).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def _cpu_model() -> str:
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
@@ -1020,8 +1021,14 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
         ),
         f"- packages: {_versions()}",
         (
-            f"- apiconform source fingerprint (sha256 of src/apiconform/**/*.py, *.json): `{_fingerprint()}` "
-            "(the tree was being edited while this ran; the fingerprint says which state was measured)"
+            f"- apiconform source fingerprint (sha256 of src/apiconform/**/*.py, *.json): `{results.fingerprint_start}`"
+            " at the start, "
+            + (
+                "the same at the end"
+                if _fingerprint() == results.fingerprint_start
+                else f"**`{_fingerprint()}` at the end: the source changed while this ran**"
+            )
+            + " (others edit the tree; the fingerprint says which state was measured)"
         ),
         (
             "- every tool runs as a subprocess of the script; wall time is from spawn to exit, CPU time is user +"

@@ -101,3 +101,16 @@ class TestBodyViolations:
         """`currency` has default EUR, but a body without it breaks `required`: defaults are never filled in."""
         found = _violations(spec, _set(invoice, "/currency", DROP))
         assert [(v.check_class, v.pointer) for v in found] == [(CheckClass.REQUIRED, "/currency")]
+
+
+class TestFastPath:
+    def test_rust_validator_builds_from_components_only(self, spec: SpecDocument, invoice: dict[str, Any]) -> None:
+        """The fast path is really taken (not a silent fallback), and its root holds no paths."""
+        from apiconform.checks.body import _index  # noqa: PLC0415 - a private seam, tested on purpose
+
+        index = _index(spec.raw)
+        contract = index.contract(PATH, "get", 200)
+        assert contract is not None
+        assert index.is_valid(contract, invoice) is True
+        assert index.is_valid(contract, {**invoice, "currency": "XBT"}) is False
+        assert "paths" not in index._fast_root(contract)
