@@ -16,7 +16,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from apiconform.sandbox._amili_common import (
+    FORBIDDEN,
+    INTERNAL,
     KIND,
+    NOT_FOUND,
     json_response,
     location,
     now_iso,
@@ -39,9 +42,6 @@ from apiconform.sandbox._storage import Store
 __all__ = ["ARM"]
 
 JsonObject = dict[str, Any]
-NOT_FOUND = (404, 403)
-FORBIDDEN = (403, 404)
-INTERNAL = "_sandbox"
 SMALL_PAGE_BELOW = 5
 SMALL_PAGE_FALLBACK = 10
 # Per entity: (default maximumcount, default pagesize); AR items are documented, the rest were not readable.

@@ -20,7 +20,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from apiconform.sandbox._amili_common import (
+    FORBIDDEN,
+    INTERNAL,
     KIND,
+    NOT_FOUND,
     envelope,
     json_response,
     location,
@@ -58,9 +61,6 @@ from apiconform.sandbox._storage import Store
 __all__ = ["COLLECTION"]
 
 JsonObject = dict[str, Any]
-NOT_FOUND = (404, 403)
-FORBIDDEN = (403, 404)
-INTERNAL = "_sandbox"
 TERMINAL = frozenset({"SUCCESS", "PARTIAL", "FAILED"})
 # Which status each action moves an invoice to, from the statuses it may start from. Repeating an action
 # that already took effect is accepted (idempotent); anything else is an illegal transition.

@@ -17,7 +17,10 @@ from apiconform.sandbox._app import base_path
 from apiconform.sandbox._storage import Store
 
 __all__ = [
+    "FORBIDDEN",
+    "INTERNAL",
     "KIND",
+    "NOT_FOUND",
     "SETTLE_POLLS",
     "SETTLE_SECONDS",
     "envelope",
@@ -31,6 +34,11 @@ __all__ = [
 ]
 
 JsonObject = dict[str, Any]
+# Statuses a refusal may take when the spec documents one but not the other (the first is preferred).
+NOT_FOUND = (404, 403)
+FORBIDDEN = (403, 404)
+# Owner of documents the sandbox keeps for itself, which no organisation may see.
+INTERNAL = "_sandbox"
 
 
 class KIND:

@@ -15,7 +15,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from apiconform.sandbox._amili_common import KIND, json_response, now_iso, settled
+from apiconform.sandbox._amili_common import INTERNAL, KIND, json_response, now_iso, settled
 from apiconform.sandbox._amili_seed import ORGANIZATIONS, distribution_documents
 from apiconform.sandbox._app import SandboxContext, VendorApi, error_response, inputs_of, principal_of
 from apiconform.sandbox._storage import Store
@@ -23,7 +23,6 @@ from apiconform.sandbox._storage import Store
 __all__ = ["DISTRIBUTION_INVOICE", "DISTRIBUTION_PARTNER"]
 
 JsonObject = dict[str, Any]
-INTERNAL = "_sandbox"
 LOOKUP_BASE = "https://faktura.amili.no/v/"
 
 

@@ -70,24 +70,20 @@ class Store:
 
     def documents(self, kind: str, *, owner: str | None = None) -> list[Document]:
         """Every document of a kind (of one owner), in the order it was first stored."""
-        query = "SELECT body FROM resources WHERE kind = ?"
-        args: tuple[str, ...] = (kind,)
-        if owner is not None:
-            query += " AND owner = ?"
-            args = (kind, owner)
-        with self._lock:
-            rows = self._connection.execute(query + " ORDER BY seq", args).fetchall()
-        return [_load(row[0]) for row in rows]
+        return [_load(value) for value in self._column("body", kind, owner)]
 
     def ids(self, kind: str, *, owner: str | None = None) -> list[str]:
-        query = "SELECT id FROM resources WHERE kind = ?"
+        return [str(value) for value in self._column("id", kind, owner)]
+
+    def _column(self, column: str, kind: str, owner: str | None) -> list[Any]:
+        query = f"SELECT {column} FROM resources WHERE kind = ?"  # noqa: S608 - column is one of two literals
         args: tuple[str, ...] = (kind,)
         if owner is not None:
             query += " AND owner = ?"
             args = (kind, owner)
         with self._lock:
             rows = self._connection.execute(query + " ORDER BY seq", args).fetchall()
-        return [str(row[0]) for row in rows]
+        return [row[0] for row in rows]
 
     def modify(self, kind: str, resource_id: str, change: Callable[[Document], Document]) -> Document | None:
         """Read, change and write one document atomically; None when it does not exist."""
