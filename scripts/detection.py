@@ -242,7 +242,7 @@ def _markdown(rows: list[Row], clean: dict[Target, Row], max_examples: int) -> s
         "`apiconform run` (its embedded sandbox) and `st run --checks all` against a sandbox started with the",
         "same fault. apiconform detects a fault when its report has a finding of the fault's check class on the",
         "fault's operation (severity after the slash); schemathesis detects it when a check fails that did not",
-        "fail on the clean sandbox. *Waits for* names what detection is waiting for (`needs` in the catalogue).",
+        "fail on the clean sandbox.",
         "",
         "One difference is the tools' own: apiconform offers every known id as a parameter example, while st's",
         "`[parameters]` fixes one value per parameter (the first known id). A fault that shows on one resource only",
@@ -252,15 +252,15 @@ def _markdown(rows: list[Row], clean: dict[Target, Row], max_examples: int) -> s
         "",
         f"**apiconform detected {detected} of {len(faults)} faults; plain schemathesis {st_detected}.**",
         "",
-        "| fault | api | operation | expected check | apiconform detected | schemathesis detected | waits for |",
-        "|---|---|---|---|---|---|---|",
+        "| fault | api | operation | expected check | apiconform detected | schemathesis detected |",
+        "|---|---|---|---|---|---|",
     ]
     for fault, info, row in faults:
         baseline = clean.get(row.target)
         lines.append(
             f"| `{fault.value}` | {info.api} | `{info.operation}` | {info.detected_by.value} "
             f"| {_apiconform_cell(info, row.apiconform)} "
-            f"| {_st_cell(row.schemathesis, baseline.schemathesis if baseline else None)} | {info.needs or ''} |"
+            f"| {_st_cell(row.schemathesis, baseline.schemathesis if baseline else None)} |"
         )
     lines += [
         "",

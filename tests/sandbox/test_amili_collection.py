@@ -153,7 +153,7 @@ class TestPayments:
 
 
 class TestStateMachine:
-    """Pause, resume and withdraw: repeating an action is fine, an illegal transition is the documented 400."""
+    """Pause, resume and withdraw: repeating an action is fine, an illegal transition is the documented 409."""
 
     @pytest.mark.parametrize(
         ("actions", "statuses", "final"),
@@ -164,8 +164,8 @@ class TestStateMachine:
             (["resume"], [202], "OPEN"),
             (["pause", "withdraw"], [202, 202], "WITHDRAWN"),
             (["withdraw", "withdraw"], [202, 202], "WITHDRAWN"),
-            (["withdraw", "resume"], [202, 400], "WITHDRAWN"),
-            (["withdraw", "pause"], [202, 400], "WITHDRAWN"),
+            (["withdraw", "resume"], [202, 409], "WITHDRAWN"),
+            (["withdraw", "pause"], [202, 409], "WITHDRAWN"),
         ],
         ids=[
             "pause",
@@ -179,7 +179,7 @@ class TestStateMachine:
         ],
     )
     def test_transitions(self, client: httpx.Client, actions: list[str], statuses: list[int], final: str) -> None:
-        """Each action answers 202 (no body) or 400, and the invoice ends in the expected state."""
+        """Each action answers 202 (no body) or 409, and the invoice ends in the expected state."""
         invoice_id = _fresh_invoice(client)
         answers = [client.post(f"{ORG}/invoices/{invoice_id}/{action}") for action in actions]
         assert [answer.status_code for answer in answers] == statuses
@@ -187,10 +187,10 @@ class TestStateMachine:
         assert client.get(f"{ORG}/invoices/{invoice_id}").json()["data"]["status"] == final
 
     def test_closed_invoice_cannot_be_paused(self, client: httpx.Client) -> None:
-        """A paid (CLOSED) seeded invoice refuses pause with 400."""
+        """A paid (CLOSED) seeded invoice refuses pause with 409."""
         invoices = client.get(f"{ORG}/invoices", params={"Status": "CLOSED"}).json()["data"]
         response = client.post(f"{ORG}/invoices/{invoices[0]['id']}/pause")
-        assert response.status_code == 400
+        assert response.status_code == 409
         assert "CLOSED" in response.json()["message"]
 
     def test_history_records_transitions(self, client: httpx.Client) -> None:

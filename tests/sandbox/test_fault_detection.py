@@ -1,7 +1,5 @@
 """Each fault end to end: `apiconform run --fault NAME` as a subprocess catches it on its operation.
 
-Faults whose detection waits for something (`needs` in the catalogue) are expected not to be caught yet:
-their detection test is a strict xfail, so the day a new check catches one, the catalogue must say so.
 The runs go two at a time in the background, so the whole matrix takes about as long as half of it.
 """
 
@@ -106,15 +104,7 @@ def _detected(run: Run, info: FaultInfo) -> bool:
 
 # The AP faults run end to end in tests/cli/test_run.py (with the report, JUnit and curl checks); once is enough.
 VENDOR_FAULTS: Final = {fault: info for fault, info in FAULTS.items() if info.api != "ap-invoice"}
-DETECTION_CASES: Final = [
-    pytest.param(
-        fault, info, id=fault.value, marks=[pytest.mark.xfail(strict=True, reason=info.needs)] if info.needs else []
-    )
-    for fault, info in VENDOR_FAULTS.items()
-]
-DETECTABLE: Final = [
-    pytest.param(fault, info, id=fault.value) for fault, info in VENDOR_FAULTS.items() if info.detectable
-]
+DETECTION_CASES: Final = [pytest.param(fault, info, id=fault.value) for fault, info in VENDOR_FAULTS.items()]
 
 
 class TestFaults:
@@ -126,7 +116,7 @@ class TestFaults:
         run = runs(fault.value)
         assert _detected(run, info), f"expected {info.detected_by.value}/{info.severity.value}; saw {_seen(run)}"
 
-    @pytest.mark.parametrize(("fault", "info"), DETECTABLE)
+    @pytest.mark.parametrize(("fault", "info"), DETECTION_CASES)
     def test_exit_code_follows_severity(self, runs: Callable[[str], Run], fault: Fault, info: FaultInfo) -> None:
         """A failure-severity fault exits 1; a warning-severity one exits 0."""
         expected = ExitCode.VIOLATIONS if info.severity is Severity.FAILURE else ExitCode.CONFORMANT

@@ -84,8 +84,6 @@ class TestEntries:
 
     @pytest.mark.parametrize(("fault", "info"), FAULT_CASES, ids=FAULT_IDS)
     def test_describes_itself(self, fault: Fault, info: FaultInfo) -> None:
-        """A description a person understands, and a `needs` that says what detection waits for, if anything."""
+        """A description a person understands."""
         assert len(info.description) > 20, fault
-        assert info.needs == "" or len(info.needs) > 20, fault
-        assert info.detectable is (info.needs == "")
         assert isinstance(info.severity, Severity)

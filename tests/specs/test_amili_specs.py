@@ -19,6 +19,10 @@ import yaml
 from openapi_spec_validator import validate
 from schemathesis.core.result import Err
 
+from apiconform.runner.lifecycle.plan import creations, transitions
+from apiconform.runner.lifecycle.tokens import token_roles
+from apiconform.specs import load_spec as apiconform_load_spec
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -627,3 +631,38 @@ class TestDocumentedDetails:
         assert envelopes
         for name in envelopes:
             assert schemas[name]["properties"]["summary"]["$ref"] == "#/components/schemas/Summary", name
+
+
+def _count(node: Any, key: str) -> int:
+    if isinstance(node, dict):
+        return (key in node) + sum(_count(value, key) for value in node.values())
+    if isinstance(node, list):
+        return sum(_count(value, key) for value in node)
+    return 0
+
+
+class TestLifecycleExtensions:
+    """Every `x-poll` and `x-transition` resolves to operations, so no lifecycle is silently skipped."""
+
+    @pytest.mark.parametrize("api", APIS, ids=APIS)
+    def test_each_extension_resolves(self, api: str) -> None:
+        spec = apiconform_load_spec(spec_path(api))
+        polls = [creation.poll for creation in creations(spec) if creation.poll is not None]
+        assert len(polls) == _count(spec.raw, "x-poll")
+        assert all(poll.created is not None and poll.terminal for poll in polls)
+        assert len(transitions(spec)) == _count(spec.raw, "x-transition")
+        roles = token_roles(spec)
+        assert (0 if roles is None else len(roles.rules)) == _count(spec.raw, "x-token")
+
+    def test_collection_lifecycle(self) -> None:
+        """Invoices first, then payments against the created invoice; pause, resume and withdraw read it back."""
+        spec = apiconform_load_spec(spec_path("collection"))
+        assert [(creation.operation.operation_id, set(creation.needs)) for creation in creations(spec)] == [
+            ("createInvoices", set()),
+            ("createPayments", {"invoiceId"}),
+        ]
+        assert {rule.operation.operation_id: (rule.read.operation_id, rule.to) for rule in transitions(spec)} == {
+            "pauseInvoice": ("getInvoiceById", "PAUSED"),
+            "resumeInvoice": ("getInvoiceById", "OPEN"),
+            "withdrawInvoice": ("getInvoiceById", "WITHDRAWN"),
+        }

@@ -158,12 +158,16 @@ def _violation(
     path = list(error.absolute_path)
     evidence, doc = schema_node_evidence(document, contract.schema, path, inherited=contract.evidence, doc=contract.doc)
     check_class = CLASS_BY_KEYWORD.get(str(error.validator), CheckClass.SCHEMA)
-    pointer = "".join(f"/{json_pointer_escape(str(part))}" for part in path)
+    # One broken field in a list is one finding: the pointer says `*` for the index, `actual` names the item.
+    pointer = "".join("/*" if isinstance(part, int) else f"/{json_pointer_escape(str(part))}" for part in path)
+    concrete = "".join(f"/{json_pointer_escape(str(part))}" for part in path)
     expected, actual = _expected_actual(error)
     if error.validator == "required":
         missing = _missing_property(error)
-        pointer = f"{pointer}/{json_pointer_escape(missing)}"
+        pointer, concrete = f"{pointer}/{json_pointer_escape(missing)}", f"{concrete}/{json_pointer_escape(missing)}"
         expected, actual = f"property {missing!r} present", "missing"
+    if concrete != pointer:
+        actual = f"{actual} at {concrete}"
     return ContractViolation(
         operation=label,
         check_class=check_class,

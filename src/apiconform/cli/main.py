@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from apiconform.cli import reports, resolve
-from apiconform.cli.options import CONFIG_OPTION, FAIL_ON_DRIFT_OPTION, SPEC_OPTION
-from apiconform.cli.output import Output
+from apiconform.cli import parallel, reports, resolve
+from apiconform.cli.cache import use_user_cache
+from apiconform.cli.merge import merge
+from apiconform.cli.options import (
+    BASELINE_OPTION,
+    COLOR_OPTION,
+    COMPARE_TO_OPTION,
+    CONFIG_OPTION,
+    FAIL_ON_DRIFT_OPTION,
+    HISTORY_OPTION,
+    NO_HISTORY_OPTION,
+    SPEC_OPTION,
+)
+from apiconform.cli.output import Output, fail
 from apiconform.cli.specs import specs
 from apiconform.core.errors import ApiconformError, UsageError
+from apiconform.core.results import RunResult
 from apiconform.core.vocabulary import ExitCode
-from apiconform.report import ConsoleSummary
 from apiconform.report.writers import ensure_writable
-from apiconform.runner import ProgressEvent
+from apiconform.runner import RunSettings
 from apiconform.runner import run as run_suite
 from apiconform.sandbox import FAULTS, Fault, Sandbox
 
@@ -42,16 +52,11 @@ def main() -> None:
         click.echo(exc.ctx.get_help() if exc.ctx is not None else exc.format_message())
         sys.exit(int(ExitCode.USAGE_ERROR))
     except click.UsageError as exc:
-        _fail(UsageError(exc.format_message().replace("\n", " ")))
+        fail(UsageError(exc.format_message().replace("\n", " ")))
     except click.ClickException as exc:
-        _fail(UsageError(exc.format_message()))
+        fail(UsageError(exc.format_message()))
     except click.Abort:
         sys.exit(130)
-
-
-def _fail(exc: ApiconformError) -> NoReturn:
-    Output().error(str(exc))
-    sys.exit(int(exc.exit_code))
 
 
 @cli.command()
@@ -77,8 +82,16 @@ def _fail(exc: ApiconformError) -> NoReturn:
     type=click.Path(path_type=Path),
     help="Where the reports (json, junit, html, md) go; default: reports/.",
 )
-@click.option("--workers", type=click.IntRange(min=1, max=64), default=1, show_default=True, help="Parallel workers.")
-@click.option("--shard", metavar="K/N", help="Run only the K-th of N shards of the operations (merge reports after).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=64),
+    default=1,
+    show_default=True,
+    help="Worker processes, each a shard of the operations; one report, as if one process had run.",
+)
+@click.option(
+    "--shard", metavar="K/N", help="Test only the K-th of N shards of the operations (`apiconform merge` after)."
+)
 @FAIL_ON_DRIFT_OPTION
 @click.option("--allow-writes", is_flag=True, help="Let the run send POST/PUT/PATCH/DELETE to a real target.")
 @click.option("--rate-limit", type=click.FloatRange(min=0, min_open=True), help="Requests per second, at most.")
@@ -89,27 +102,11 @@ def _fail(exc: ApiconformError) -> NoReturn:
 @click.option(
     "--fault", "faults", multiple=True, type=FAULT_CHOICE, help="Break the embedded sandbox on purpose (repeatable)."
 )
-@click.option(
-    "--color/--no-color", default=None, help="Force colour on or off; default: colour at a terminal outside CI."
-)
-@click.option(
-    "--baseline",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="TOML file of accepted deviations: matching findings are shown as accepted and do not fail the run.",
-)
-@click.option(
-    "--compare-to",
-    type=click.Path(path_type=Path),
-    help="A previous report.json (or its directory): list new, fixed and persisting failures, and drift.",
-)
-@click.option(
-    "--history",
-    "history_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    envvar=reports.HISTORY_ENV,
-    help="History database to record the run in; default: <report dir>/history.sqlite (or $APICONFORM_HISTORY).",
-)
-@click.option("--no-history", is_flag=True, help="Do not record this run in the history database.")
+@COLOR_OPTION
+@BASELINE_OPTION
+@COMPARE_TO_OPTION
+@HISTORY_OPTION
+@NO_HISTORY_OPTION
 def run(
     config_path: Path | None,
     faults: tuple[str, ...],
@@ -127,6 +124,7 @@ def run(
     error, 3 target unreachable.
     """
     out = Output(color=color)
+    use_user_cache()
     try:
         request = resolve.RunRequest(**flags)
         config = resolve.load_config(config_path)
@@ -147,7 +145,6 @@ def run(
             directory,
         )
         specs = resolve.load_specs(config, request.specs, target.specs if target is not None else ())
-        progress = _progress(out)
         if target is None:
             sandbox = Sandbox(specs, faults=[Fault(fault) for fault in faults])
             # Its own process, so the target's work and the run's share two cores instead of one GIL.
@@ -157,7 +154,7 @@ def run(
                     f"apiconform: embedded sandbox at {sandbox.url}"
                     + (f" with faults {', '.join(faults)}" if faults else "")
                 )
-                result = run_suite(resolve.settings_for_sandbox(request, config, sandbox), on_progress=progress)
+                result = _execute(resolve.settings_for_sandbox(request, config, sandbox), request.workers, out)
             finally:
                 sandbox.stop()
         else:
@@ -165,25 +162,22 @@ def run(
             out.line(
                 f"apiconform: target {target.name} ({', '.join(dict.fromkeys(api.base_url for api in settings.apis))})"
             )
-            result = run_suite(settings, on_progress=progress)
+            result = _execute(settings, request.workers, out)
         paths = reporting.finish(result)
     except ApiconformError as exc:
-        _fail(exc)
-    for line in ConsoleSummary(out.style).lines(result, paths):
-        out.line(line)
-    code = result.exit_code
-    if fail_on_drift and result.comparison is not None and result.comparison.drift:
-        out.line(f"apiconform: {len(result.comparison.drift)} drift items since the previous run (--fail-on-drift)")
-        code = ExitCode.VIOLATIONS
-    sys.exit(int(code))
+        fail(exc)
+    reports.conclude(out, result, paths, fail_on_drift=fail_on_drift)
 
 
-def _progress(out: Output) -> Callable[[ProgressEvent], None]:
-    def show(event: ProgressEvent) -> None:
-        status = out.style(event.status, "green" if event.status == "success" else "yellow")
-        out.line(f"  [{event.api}] {event.phase:<9} {event.operation}  {status} ({event.requests} requests)")
-
-    return show
+def _execute(settings: RunSettings, workers: int, out: Output) -> RunResult:
+    """In this process, or in worker processes when asked for more than one and there is work for them."""
+    if workers > 1:
+        with parallel.report_directory() as directory:
+            planned = parallel.plan(settings, workers, Path(directory))
+            if len(planned) > 1:
+                out.line(f"apiconform: {len(planned)} worker processes, one shard each")
+                return parallel.run_workers(planned, out)
+    return run_suite(settings, on_progress=out.progress)
 
 
 @cli.command()
@@ -215,9 +209,9 @@ def serve(
             documents, token=token, faults=[Fault(fault) for fault in faults], database=database, port=port
         )
     except ApiconformError as exc:
-        _fail(exc)
+        fail(exc)
     except OSError as exc:
-        _fail(UsageError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc})"))
+        fail(UsageError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror or exc})"))
     out.line(f"apiconform sandbox on {sandbox.url}  (token: {token})")
     if any(document.name == "amili/identity" for document in documents):
         client_id, client_secret = sandbox.client_credentials()
@@ -248,3 +242,4 @@ def serve(
 cli.add_command(specs)
 cli.add_command(reports.diff)
 cli.add_command(reports.history)
+cli.add_command(merge)

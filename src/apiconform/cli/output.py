@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn
 
 import click
 
-__all__ = ["Output"]
+from apiconform.core.errors import ApiconformError
+from apiconform.runner import ProgressEvent
+
+__all__ = ["Output", "fail"]
 
 
 class Output:
@@ -28,3 +32,14 @@ class Output:
 
     def error(self, text: str) -> None:
         click.echo(f"apiconform: error: {text}", err=True, color=False)
+
+    def progress(self, event: ProgressEvent) -> None:
+        """One finished scenario, so a long run shows it is moving."""
+        status = self.style(event.status, "green" if event.status == "success" else "yellow")
+        self.line(f"  [{event.api}] {event.phase:<9} {event.operation}  {status} ({event.requests} requests)")
+
+
+def fail(exc: ApiconformError) -> NoReturn:
+    """Bad input ends a command with one line on stderr and its exit code, never a traceback."""
+    Output().error(str(exc))
+    sys.exit(int(exc.exit_code))

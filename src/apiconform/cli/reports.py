@@ -18,32 +18,26 @@ from typing import Any, Final, NoReturn
 import click
 
 from apiconform.cli import resolve
-from apiconform.cli.options import CONFIG_OPTION, FAIL_ON_DRIFT_OPTION
-from apiconform.cli.output import Output
+from apiconform.cli.options import CONFIG_OPTION, FAIL_ON_DRIFT_OPTION, HISTORY_ENV
+from apiconform.cli.output import Output, fail
 from apiconform.core.errors import ApiconformError
 from apiconform.core.regression import BaselineEntry, HistoryTrend
 from apiconform.core.results import RunResult
 from apiconform.core.vocabulary import ExitCode
-from apiconform.report import write_reports
+from apiconform.report import ConsoleSummary, write_reports
 from apiconform.report.baseline import apply_baseline, load_baseline
 from apiconform.report.console import comparison_lines
 from apiconform.report.diff import compare, load_report
 from apiconform.report.history import DEFAULT_HISTORY_FILE, HistoryDatabase, RunRow, series_of
 from apiconform.report.markdown import comparison_markdown
 
-__all__ = ["RunReportOptions", "RunReporting", "diff", "history"]
+__all__ = ["RunReportOptions", "RunReporting", "conclude", "diff", "history", "report_file"]
 
-HISTORY_ENV: Final = "APICONFORM_HISTORY"
 TREND_SHOWN: Final = 10
 DEFAULT_LIMIT: Final = 20
 
 
-def _fail(exc: ApiconformError) -> NoReturn:
-    Output().error(str(exc))
-    sys.exit(int(exc.exit_code))
-
-
-def _report_file(path: Path) -> Path:
+def report_file(path: Path) -> Path:
     """A report directory stands for the report.json in it."""
     return path / "report.json" if path.is_dir() else path
 
@@ -69,7 +63,7 @@ class RunReporting:
             self.entries = load_baseline(options.baseline)
         self.previous: dict[str, Any] | None = None
         if options.compare_to is not None:
-            self.previous = load_report(_report_file(options.compare_to))
+            self.previous = load_report(report_file(options.compare_to))
         self.history_path: Path | None = None
         if options.record_history:
             self.history_path = options.history or directory / DEFAULT_HISTORY_FILE
@@ -93,6 +87,17 @@ class RunReporting:
         return write_reports(result, self.directory)
 
 
+def conclude(out: Output, result: RunResult, paths: list[Path], *, fail_on_drift: bool) -> NoReturn:
+    """The console summary of a judged run, then its exit code: 1 on a failure, or on drift with --fail-on-drift."""
+    for line in ConsoleSummary(out.style).lines(result, paths):
+        out.line(line)
+    code = result.exit_code
+    if fail_on_drift and result.comparison is not None and result.comparison.drift:
+        out.line(f"apiconform: {len(result.comparison.drift)} drift items since the previous run (--fail-on-drift)")
+        code = ExitCode.VIOLATIONS
+    sys.exit(int(code))
+
+
 @click.command()
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
@@ -111,9 +116,9 @@ def diff(old: Path, new: Path, output_format: str, fail_on_drift: bool) -> None:
     Exit codes: 0 nothing new, 1 new failures (or any drift with --fail-on-drift), 2 a file that is not a report.
     """
     try:
-        previous, current = load_report(_report_file(old)), load_report(_report_file(new))
+        previous, current = load_report(report_file(old)), load_report(report_file(new))
     except ApiconformError as exc:
-        _fail(exc)
+        fail(exc)
     comparison = compare(previous, current, previous=str(old))
     out = Output()
     if output_format == "json":
@@ -166,7 +171,7 @@ def history(
             runs = db.runs(limit=limit, target=target)
             trends = {series: db.trend(series) for series in dict.fromkeys(row.series for row in runs)}
     except ApiconformError as exc:
-        _fail(exc)
+        fail(exc)
     if output_format == "json":
         out.line(json.dumps({"database": str(database), "runs": [row.to_dict() for row in runs]}, indent=2))
         return

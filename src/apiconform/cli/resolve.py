@@ -16,6 +16,7 @@ from apiconform.config.loader import CONFIG_FILENAME, discover, from_path
 from apiconform.config.models import DEFAULT_TOKEN_ENV, AuthConfig, ConfigFile, TargetConfig
 from apiconform.core.errors import ConfigError, SpecError, UsageError
 from apiconform.runner.credentials import BasicCredentials, ClientCredentials, TokenSource
+from apiconform.runner.lifecycle.tokens import token_roles
 from apiconform.runner.limits import RunLimits
 from apiconform.runner.settings import (
     DEFAULT_MAX_EXAMPLES,
@@ -224,6 +225,7 @@ def settings_for_sandbox(request: RunRequest, config: ConfigFile, sandbox: Sandb
             allow_writes=True,
             expired_token=sandbox.expired_token(),
             other_token=sandbox.other_org_token(),
+            token_source=_issuer_login(spec, sandbox),
         )
         for spec in sandbox.specs
     ]
@@ -233,11 +235,21 @@ def settings_for_sandbox(request: RunRequest, config: ConfigFile, sandbox: Sandb
         apis,
         target_name="sandbox",
         embedded=True,
-        secrets=[sandbox.token, sandbox.expired_token(), sandbox.other_org_token()],
+        secrets=[sandbox.token, sandbox.expired_token(), sandbox.other_org_token(), sandbox.client_credentials()[1]],
         tls_verify=True,
         token_env=DEFAULT_TOKEN_ENV,
         target=None,
     )
+
+
+def _issuer_login(spec: SpecDocument, sandbox: Sandbox) -> TokenSource | None:
+    """The API that issues tokens is tested with one of its own: the demo client logs in through it."""
+    roles = token_roles(spec)
+    if roles is None:
+        return None
+    client_id, client_secret = sandbox.client_credentials()
+    token_url = sandbox.base_url(spec.name).rstrip("/") + roles.issue.path
+    return TokenSource(ClientCredentials(token_url=token_url, client_id=client_id, client_secret=client_secret))
 
 
 def _settings(
@@ -267,7 +279,6 @@ def _settings(
         max_examples=_first(request.max_examples, config.max_examples, DEFAULT_MAX_EXAMPLES),
         tls_verify=tls_verify,
         limits=limits,
-        workers=request.workers,
         shard=parse_shard(request.shard),
         request_timeout=timeout,
         secrets=tuple(secrets),

@@ -98,6 +98,29 @@ class BaselineOutcome:
     def with_status(self, status: BaselineStatus) -> list[BaselineEntryOutcome]:
         return [outcome for outcome in self.entries if outcome.status is status]
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BaselineOutcome:
+        """The baseline section of a report.json, read back (shard reports judged by one baseline merge)."""
+        return cls(
+            path=data["path"],
+            checked_on=data["checked_on"],
+            entries=tuple(
+                BaselineEntryOutcome(
+                    entry=BaselineEntry(
+                        api=item["api"],
+                        operation=item["operation"],
+                        check=CheckClass(item["check"]),
+                        pointer=item["pointer"],
+                        reason=item["reason"],
+                        expires=date.fromisoformat(item["expires"]),
+                    ),
+                    status=BaselineStatus(item["status"]),
+                    matched=item["matched"],
+                )
+                for item in data["entries"]
+            ),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,

@@ -1,4 +1,8 @@
-"""The outcome of a run, in the one shape every report format is rendered from."""
+"""The outcome of a run, in the one shape every report format is rendered from.
+
+`RunResult.from_dict` reads a report.json document back (the inverse of `to_dict`), so shard reports can be
+merged into one run (`apiconform merge`, `run --workers N`) and every format rendered from the merge.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,28 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from apiconform.core.findings import Finding
+from apiconform.core.findings import Acceptance, Finding, ResponseSnapshot
 from apiconform.core.regression import BaselineOutcome, Comparison, HistoryTrend
 from apiconform.core.vocabulary import CheckClass, Evidence, ExitCode, Severity
 
-__all__ = ["CellStatus", "OperationResult", "RunResult", "SpecInfo", "TargetInfo", "cells_pass_rate"]
+__all__ = [
+    "SHARD_SKIP_PREFIX",
+    "CellStatus",
+    "OperationResult",
+    "RunResult",
+    "SpecInfo",
+    "TargetInfo",
+    "cells_pass_rate",
+    "shard_skip_reason",
+]
 
 REPORT_FORMAT_VERSION = "1"
+# The skip reason of an operation another shard tests; merging shard reports looks for it.
+SHARD_SKIP_PREFIX = "in another shard than "
+
+
+def shard_skip_reason(shard: tuple[int, int]) -> str:
+    return f"{SHARD_SKIP_PREFIX}{shard[0]}/{shard[1]}"
 
 
 class CellStatus:
@@ -38,6 +57,10 @@ class SpecInfo:
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SpecInfo:
+        return cls(name=data["name"], path=data["path"], title=data["title"], version=data["version"])
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TargetInfo:
@@ -47,6 +70,10 @@ class TargetInfo:
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TargetInfo:
+        return cls(name=data["name"], base_url=data["base_url"], embedded=data["embedded"])
 
 
 @dataclass(slots=True, kw_only=True)
@@ -82,6 +109,20 @@ class OperationResult:
             "statuses": sorted(self.statuses),
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OperationResult:
+        return cls(
+            api=data["api"],
+            operation=data["operation"],
+            operation_id=data["operation_id"],
+            evidence=Evidence(data["evidence"]),
+            doc=data["doc"],
+            requests=data["requests"],
+            checks_run={CheckClass(check) for check in data["checks_run"]},
+            skip_reason=data["skip_reason"],
+            statuses=set(data.get("statuses", [])),
+        )
+
 
 @dataclass(slots=True, kw_only=True)
 class RunResult:
@@ -99,6 +140,8 @@ class RunResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     stop_reason: str = "completed"
+    # (index, total) when this run tested one shard of the operations (`--shard K/N`); None for all of them.
+    shard: tuple[int, int] | None = None
     baseline: BaselineOutcome | None = None
     comparison: Comparison | None = None
     history: HistoryTrend | None = None
@@ -173,7 +216,8 @@ class RunResult:
                 "duration_seconds": round(self.duration_seconds, 3),
                 "request_count": self.request_count,
                 "stop_reason": self.stop_reason,
-            },
+            }
+            | ({} if self.shard is None else {"shard": {"index": self.shard[0], "total": self.shard[1]}}),
             "summary": {
                 "operations": len(self.operations),
                 "operations_covered": sum(1 for operation in self.operations if operation.covered),
@@ -197,6 +241,36 @@ class RunResult:
             "errors": list(self.errors),
         } | self._optional_sections()
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunResult:
+        """A report.json document (validated against its schema) read back as the run it describes.
+
+        What is derived (verdict, summary, matrix, severities) is computed again; the comparison with a
+        previous run and the history trend belong to the run that wrote the report and are not read.
+        """
+        run = data["run"]
+        shard = run.get("shard")
+        baseline = data.get("baseline")
+        return cls(
+            tool_version=data["tool"]["version"],
+            target=TargetInfo.from_dict(data["target"]),
+            specs=[SpecInfo.from_dict(spec) for spec in data["specs"]],
+            seed=run["seed"],
+            max_examples=run["max_examples"],
+            started_at=run["started_at"],
+            duration_seconds=run["duration_seconds"],
+            request_count=run["request_count"],
+            stop_reason=run["stop_reason"],
+            shard=None if shard is None else (shard["index"], shard["total"]),
+            operations=[OperationResult.from_dict(operation) for operation in data["operations"]],
+            findings=[_finding(finding) for finding in data["findings"]],
+            errors=list(data["errors"]),
+            baseline=None if baseline is None else BaselineOutcome.from_dict(baseline),
+            enum_coverage=list(data.get("enum_coverage", [])),
+            doc_coverage=list(data.get("doc_coverage", [])),
+            undocumented_fields=list(data.get("undocumented_fields", [])),
+        )
+
     def _optional_sections(self) -> dict[str, Any]:
         sections: dict[str, Any] = {}
         if self.baseline is not None:
@@ -212,6 +286,37 @@ class RunResult:
         if self.undocumented_fields:
             sections["undocumented_fields"] = self.undocumented_fields
         return sections
+
+
+def _finding(data: dict[str, Any]) -> Finding:
+    """The inverse of `Finding.to_dict`: severity is left out, as the evidence decides it."""
+    response = data.get("response")
+    accepted = data.get("accepted")
+    return Finding(
+        api=data["api"],
+        operation=data["operation"],
+        check=CheckClass(data["check"]),
+        evidence=Evidence(data["evidence"]),
+        title=data["title"],
+        message=data["message"],
+        pointer=data["pointer"],
+        expected=data["expected"],
+        actual=data["actual"],
+        doc=data["doc"],
+        source=data["source"],
+        phase=data["phase"],
+        curl=data["curl"],
+        response=None
+        if response is None
+        else ResponseSnapshot(
+            status=response["status"],
+            headers=dict(response["headers"]),
+            body=response["body"],
+            body_truncated=response["body_truncated"],
+        ),
+        occurrences=data["occurrences"],
+        accepted=None if accepted is None else Acceptance(reason=accepted["reason"], expires=accepted["expires"]),
+    )
 
 
 def cells_pass_rate(cells: dict[str, int]) -> float | None:

@@ -109,14 +109,17 @@ def _date(value: Any, where: str, path: Path) -> date:
 def apply_baseline(result: RunResult, entries: Sequence[BaselineEntry], *, path: str, today: date) -> None:
     """Mark the findings entries in force accept; record what every entry did on `result.baseline`.
 
-    The first entry in force that matches a finding accepts it. An expired entry accepts nothing.
+    The first entry in force that matches a finding accepts it. An expired entry accepts nothing. The run is
+    judged afresh: an acceptance it carries from an earlier judgement (a merged shard report) is dropped.
     """
     in_force = [index for index, entry in enumerate(entries) if not entry.expired_on(today)]
     accepted = [0] * len(entries)
     for position, finding in enumerate(result.findings):
         index = next((index for index in in_force if entries[index].matches(finding)), None)
+        acceptance = entries[index].acceptance if index is not None else None
+        if acceptance != finding.accepted:
+            result.findings[position] = dataclasses.replace(finding, accepted=acceptance)
         if index is not None:
-            result.findings[position] = dataclasses.replace(finding, accepted=entries[index].acceptance)
             accepted[index] += 1
     outcomes = []
     for index, entry in enumerate(entries):

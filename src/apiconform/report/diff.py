@@ -10,40 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
-import jsonschema
-
-from apiconform.core.errors import ReportInputError
 from apiconform.core.regression import Comparison, DiffItem, DriftItem, DriftKind
-from apiconform.report.json_report import validate_report
+from apiconform.report.json_report import load_report
 
 __all__ = ["compare", "load_report"]
 
 Identity = tuple[str, str, str, str, str, str]
-
-
-def load_report(path: Path) -> dict[str, Any]:
-    """A report.json, validated against the report schema; anything else is one ReportInputError."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ReportInputError(path, f"cannot read the report ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise ReportInputError(path, "not an apiconform report.json (not UTF-8 text)") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ReportInputError(path, f"not an apiconform report.json (invalid JSON: {exc.msg})") from None
-    if not isinstance(data, dict):
-        raise ReportInputError(path, "not an apiconform report.json (not a JSON object)")
-    try:
-        validate_report(data)
-    except jsonschema.ValidationError as exc:
-        where = "/" + "/".join(str(part) for part in exc.absolute_path)
-        raise ReportInputError(path, f"not a valid apiconform report.json (at {where}: {exc.message})") from None
-    return data
 
 
 def _identity(finding: dict[str, Any]) -> Identity:

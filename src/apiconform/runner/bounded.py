@@ -34,6 +34,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from apiconform.core.redaction import ALWAYS_SECRET_HEADERS
+from apiconform.runner import deadlines
 
 __all__ = [
     "CREDENTIAL_HEADERS",
@@ -226,9 +227,7 @@ class BoundedAdapter(HTTPAdapter):
         exchange.truncated = False
         watchdog = _Watchdog()
         _local.watchdog = watchdog
-        timer = threading.Timer(remaining, watchdog.expire)
-        timer.daemon = True
-        timer.start()
+        timer = deadlines.schedule(remaining, watchdog.expire)
         try:
             response = super().send(
                 request,

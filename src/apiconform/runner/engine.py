@@ -20,6 +20,7 @@ import httpx
 import schemathesis
 from schemathesis import AuthContext, BaseSchema
 from schemathesis.config import SchemathesisConfig
+from schemathesis.core.errors import NoLinksFound
 from schemathesis.engine import events, from_schema
 from schemathesis.engine.recorder import ScenarioRecorder
 from schemathesis.generation.case import Case
@@ -32,6 +33,7 @@ from apiconform.core.results import OperationResult, RunResult, SpecInfo, Target
 from apiconform.core.vocabulary import CheckClass
 from apiconform.runner.bridge import bounded_client
 from apiconform.runner.credentials import TokenSource
+from apiconform.runner.lifecycle import run_lifecycles
 from apiconform.runner.limits import RequestGate, RunLimitReached
 from apiconform.runner.observations import EnumObserver
 from apiconform.runner.probe import probe
@@ -64,7 +66,8 @@ FindingKey = tuple[str, str, CheckClass, str, str, str]
 def run(settings: RunSettings, *, on_progress: ProgressCallback | None = None) -> RunResult:
     """Run every API of `settings`; raises TargetUnreachable or UsageError before sending a single test."""
     _check_include(settings)
-    if not any(not outcome.skip_reason for api in settings.apis for outcome in _outcomes(api, settings).values()):
+    # A shard left empty (more shards than operations) is a run that tests nothing, not an error.
+    if not any(not reason for reason in dataclasses.replace(settings, shard=None).skip_reasons().values()):
         raise UsageError("nothing to test: no selected operation is served by the target")
     redactor = Redactor(settings.secrets, secret_headers=settings.secret_headers, token_env=settings.token_env)
     gate = RequestGate(settings.limits)
@@ -86,6 +89,7 @@ def run(settings: RunSettings, *, on_progress: ProgressCallback | None = None) -
         seed=settings.seed,
         max_examples=settings.max_examples,
         started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        shard=settings.shard,
     )
     started = time.monotonic()
     for api in settings.apis:
@@ -132,7 +136,23 @@ def _run_api(
         _consume(event, api.spec, outcomes, result, seen, redactor, on_progress)
         if isinstance(event, events.ScenarioFinished):
             _observe(event.recorder, api.spec, observer)
+    _after_engine(api, settings, frozenset(selected), outcomes, result, seen, redactor, gate, observer)
+
+
+def _after_engine(
+    api: ApiTarget,
+    settings: RunSettings,
+    selected: frozenset[str],
+    outcomes: dict[str, OperationResult],
+    result: RunResult,
+    seen: dict[FindingKey, int],
+    redactor: Redactor,
+    gate: RequestGate,
+    observer: EnumObserver,
+) -> None:
+    """Scenarios per operation, then lifecycles across operations: what schemathesis does not generate."""
     operations = {operation.label: operation for operation in api.spec.operations}
+    observe = partial(observer.observe, api.spec)
     with bounded_client(
         timeout=settings.request_timeout,
         verify=settings.tls_verify,
@@ -141,16 +161,32 @@ def _run_api(
     ) as client:
         for label in sorted(selected):
             try:
-                scenario = _bounded_scenarios(
-                    api, operations[label], client, redactor, gate, partial(observer.observe, api.spec), result, seen
-                )
+                scenario = _bounded_scenarios(api, operations[label], client, redactor, gate, observe, result, seen)
             except RunLimitReached:
-                break
-            outcomes[label].requests += scenario.requests
-            outcomes[label].checks_run |= scenario.checks_run
-            result.request_count += scenario.requests
-            for finding in scenario.findings:
-                _add(result, seen, finding)
+                return
+            _fold(label, scenario, outcomes, result, seen)
+        try:
+            lifecycles = run_lifecycles(api, client, redactor, gate, observe, selected=selected)
+        except httpx.HTTPError as exc:
+            _scenario_trouble(exc, api.spec, "lifecycle", result, seen, redactor)
+            return
+        for label, lifecycle in lifecycles.items():
+            _fold(label, lifecycle, outcomes, result, seen)
+
+
+def _fold(
+    label: str,
+    scenario: ScenarioOutcome,
+    outcomes: dict[str, OperationResult],
+    result: RunResult,
+    seen: dict[FindingKey, int],
+) -> None:
+    if label in outcomes and not outcomes[label].skip_reason:
+        outcomes[label].requests += scenario.requests
+        outcomes[label].checks_run |= scenario.checks_run
+    result.request_count += scenario.requests
+    for finding in scenario.findings:
+        _add(result, seen, finding)
 
 
 def _use_token_source(schema: BaseSchema, source: TokenSource, redactor: Redactor) -> None:
@@ -193,28 +229,18 @@ def _observe(recorder: ScenarioRecorder, spec: SpecDocument, observer: EnumObser
 
 def _outcomes(api: ApiTarget, settings: RunSettings) -> dict[str, OperationResult]:
     """One result per operation of the spec, each either selected or saying why it was not run."""
-    outcomes = {}
-    first = sum(len(other.spec.operations) for other in settings.apis[: settings.apis.index(api)])
-    for position, operation in enumerate(api.spec.operations, start=first):
-        outcome = OperationResult(
+    reasons = settings.skip_reasons()
+    return {
+        operation.label: OperationResult(
             api=api.spec.name,
             operation=operation.label,
             operation_id=operation.operation_id,
             evidence=operation.evidence,
             doc=operation.doc,
+            skip_reason=reasons[api.spec.name, operation.label],
         )
-        if settings.include and operation.label not in settings.include:
-            outcome.skip_reason = "not selected by --include"
-        elif not settings.in_shard(position):
-            outcome.skip_reason = (
-                f"in another shard than {settings.shard[0]}/{settings.shard[1]}" if settings.shard else ""
-            )
-        elif api.served is not None and operation.operation_id not in api.served:
-            outcome.skip_reason = "not served by the embedded sandbox"
-        elif not api.may_send(operation.label):
-            outcome.skip_reason = "writes are not allowed for this target (allow-writes)"
-        outcomes[operation.label] = outcome
-    return outcomes
+        for operation in api.spec.operations
+    }
 
 
 def _consume(
@@ -253,7 +279,10 @@ def _consume(
                     requests=len(recorder.interactions),
                 )
             )
-    elif isinstance(event, events.NonFatalError) and RunLimitReached.__name__ in repr(event.value):
+    elif isinstance(event, events.NonFatalError) and (
+        RunLimitReached.__name__ in repr(event.value) or isinstance(event.value, NoLinksFound)
+    ):
+        # A link whose target --include or --shard left out is the user's selection, not a problem.
         return
     elif isinstance(event, events.NonFatalError):
         _non_fatal(event, spec, result, seen, redactor)

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apiconform.checks import REPLACED_CHECKS
+from apiconform.core.results import shard_skip_reason
 from apiconform.runner.credentials import BasicCredentials, TokenSource
 from apiconform.runner.limits import RunLimits
+from apiconform.runner.shards import input_size, split
 from apiconform.specs.document import SpecDocument
 from apiconform.specs.evidence import resolve_ref
 
@@ -104,16 +106,50 @@ class RunSettings:
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT
     tls_verify: bool | str = True
     limits: RunLimits = field(default_factory=RunLimits)
+    # Schemathesis's worker threads in this process. They share one GIL with the CPU-bound generation, so
+    # the CLI's `--workers N` runs N processes (each a shard) instead and leaves this at 1.
     workers: int = 1
-    # (index, total), 1-based: this run takes every operation whose position modulo total is index - 1.
+    # (index, total), 1-based: this run tests one of `total` shards of equal work (`runner/shards.py`).
     shard: tuple[int, int] | None = None
     secrets: tuple[str, ...] = ()
     # Header names whose values are redacted wherever they appear, like Authorization.
     secret_headers: tuple[str, ...] = ()
     token_env: str = "APICONFORM_TOKEN"
 
-    def in_shard(self, position: int) -> bool:
-        return self.shard is None or position % self.shard[1] == self.shard[0] - 1
+    def skip_reasons(self) -> dict[tuple[str, str], str]:
+        """Why each (api, operation) is not tested, "" for the ones that are; one answer for engine and CLI.
+
+        Shards split only the operations the run would test (by estimated work, `runner/shards.py`), so a
+        shard is never empty while the run has as many operations as shards, and every shard gives an
+        operation the same reason when it is skipped for something other than its shard.
+        """
+        reasons = {
+            (api.spec.name, operation.label): self._skip_reason(api, operation.label, operation.operation_id)
+            for api in self.apis
+            for operation in api.spec.operations
+        }
+        if self.shard is None:
+            return reasons
+        testable = [
+            (api, operation)
+            for api in self.apis
+            for operation in api.spec.operations
+            if not reasons[api.spec.name, operation.label]
+        ]
+        index, total = self.shard
+        shards = split([input_size(api.spec, operation) for api, operation in testable], total)
+        for (api, operation), shard in zip(testable, shards, strict=True):
+            reasons[api.spec.name, operation.label] = "" if shard == index - 1 else shard_skip_reason(self.shard)
+        return reasons
+
+    def _skip_reason(self, api: ApiTarget, label: str, operation_id: str) -> str:
+        if self.include and label not in self.include:
+            return "not selected by --include"
+        if api.served is not None and operation_id not in api.served:
+            return "not served by the embedded sandbox"
+        if not api.may_send(label):
+            return "writes are not allowed for this target (allow-writes)"
+        return ""
 
     def schemathesis_config(self, api: ApiTarget) -> dict[str, Any]:
         """The same keys a `schemathesis.toml` would hold, so st users can read what a run does."""
@@ -126,7 +162,11 @@ class RunSettings:
             "workers": self.workers,
             "request-timeout": self.request_timeout,
             "tls-verify": self.tls_verify,
-            "generation": {"max-examples": self.max_examples, "mode": "all"},
+            # A gate wants a bounded run that a seed repeats, not minimal examples: shrinking a failing case
+            # spends many requests to make its curl line shorter, and hypothesis's example database (its Pareto
+            # front of targeted scores, and the failures it replays) costs a sixth of the client's CPU and makes
+            # a seeded run depend on what earlier runs left in `.hypothesis/`. Every phase and example still runs.
+            "generation": {"max-examples": self.max_examples, "mode": "all", "no-shrink": True, "database": "none"},
             "phases": {"examples": {"enabled": True}, "coverage": {"enabled": True}, "fuzzing": {"enabled": True}},
             "checks": {name: {"enabled": False} for name in REPLACED_CHECKS},
         }

@@ -19,6 +19,7 @@ from apiconform.sandbox._amili_common import json_response, now_iso
 from apiconform.sandbox._amili_seed import AMILI_RESOURCE, ORGANIZATIONS, amili_id
 from apiconform.sandbox._app import SandboxContext, VendorApi, inputs_of
 from apiconform.sandbox._auth import ALL_SCOPES, DemoClient
+from apiconform.sandbox._faults import Fault
 from apiconform.sandbox._storage import Store
 
 __all__ = ["IDENTITY", "demo_clients"]
@@ -73,7 +74,11 @@ async def refresh_token(request: Request, context: SandboxContext) -> Response:
     if client is None:
         return _oauth_error(401, "invalid_grant", "refresh_token: unknown client")
     scopes = tuple(scope for scope in str(claims.get("scope", "")).split() if scope in ALL_SCOPES)
-    return json_response(context.issuer.issue(client, scopes=scopes or ALL_SCOPES))
+    issued = context.issuer.issue(client, scopes=scopes or ALL_SCOPES)
+    if context.fault(Fault.AMILI_REFRESHED_TOKEN_REJECTED):
+        token = str(issued["access_token"])
+        issued["access_token"] = _jwt.encode(_jwt.decode(token, context.issuer.key), b"not-this-service's-key")
+    return json_response(issued)
 
 
 async def verify_token(request: Request, context: SandboxContext) -> Response:

@@ -52,6 +52,7 @@ class Fault(StrEnum):
     AMILI_ILLEGAL_TRANSITION_ACCEPTED = "amili-illegal-transition-accepted"
     AMILI_BATCH_STUCK_QUEUED = "amili-batch-stuck-queued"
     AMILI_DELETED_CUSTOMER_SERVED = "amili-deleted-customer-served"
+    AMILI_REFRESHED_TOKEN_REJECTED = "amili-refreshed-token-rejected"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,18 +62,12 @@ class FaultInfo:
     operation: str
     detected_by: CheckClass
     severity: Severity
-    # What detection waits for (a check apiconform lacks, or a spec gap); empty when it is detected today.
-    needs: str = ""
     # Other operations a run must include for the violation to show (a stateful fault needs its create and delete).
     also: tuple[str, ...] = ()
 
     @property
     def operations(self) -> tuple[str, ...]:
         return (self.operation, *self.also)
-
-    @property
-    def detectable(self) -> bool:
-        return not self.needs
 
 
 AP_GET = "GET /v1/invoice/{id}"
@@ -86,7 +81,6 @@ BATCH_BY_ID = "GET /batches/{batchId}"
 ORG_INVOICES = "GET /orgs/{orgId}/invoices"
 INVOICE_BY_ID = "GET /orgs/{orgId}/invoices/{invoiceId}"
 AR_ITEMS = "GET /clients/{clientno}/aritems"
-NEEDS_STATE_SCENARIO = "a scenario that drives a resource through its documented lifecycle (issue 5)"
 FAULTS: dict[Fault, FaultInfo] = {
     Fault.AP_ENUM_OUT_OF_SET: FaultInfo(
         description="currency 'XBT', outside the 28 documented values",
@@ -192,7 +186,6 @@ FAULTS: dict[Fault, FaultInfo] = {
         operation=INVOICE_BY_ID,
         detected_by=CheckClass.REQUIRED,
         severity=Severity.FAILURE,
-        needs="the spec to list `data` as required in InvoiceEnvelope (no Amili response schema requires a field)",
     ),
     Fault.AMILI_ENVELOPE_DROPPED: FaultInfo(
         description="Get all batches answers a bare array instead of the {summary, data} envelope",
@@ -307,12 +300,17 @@ FAULTS: dict[Fault, FaultInfo] = {
         severity=Severity.WARNING,
     ),
     Fault.AMILI_ILLEGAL_TRANSITION_ACCEPTED: FaultInfo(
-        description="Resume reopens a withdrawn invoice (202) instead of refusing the transition with 400",
+        description="Resume reopens a withdrawn invoice (202) instead of refusing the transition with 409",
         api=COLLECTION,
         operation="POST /orgs/{orgId}/invoices/{invoiceId}/resume",
         detected_by=CheckClass.STATEFUL,
-        severity=Severity.FAILURE,
-        needs=NEEDS_STATE_SCENARIO,
+        # Which transitions are legal is INFERRED: the pages list Resume's 400 but not the state machine.
+        severity=Severity.WARNING,
+        also=(
+            "POST /orgs/{orgId}/invoices",
+            "POST /orgs/{orgId}/invoices/{invoiceId}/pause",
+            "POST /orgs/{orgId}/invoices/{invoiceId}/withdraw",
+        ),
     ),
     Fault.AMILI_BATCH_STUCK_QUEUED: FaultInfo(
         description="batches created by Create a new invoice never leave QUEUED",
@@ -320,7 +318,6 @@ FAULTS: dict[Fault, FaultInfo] = {
         operation="POST /orgs/{orgId}/invoices",
         detected_by=CheckClass.STATEFUL,
         severity=Severity.FAILURE,
-        needs="a scenario that polls a created batch until it reaches a terminal state (issue 5)",
     ),
     Fault.AMILI_DELETED_CUSTOMER_SERVED: FaultInfo(
         description="a deleted ARM customer is still served with 200 instead of 404",
@@ -330,5 +327,14 @@ FAULTS: dict[Fault, FaultInfo] = {
         detected_by=CheckClass.STATEFUL,
         severity=Severity.WARNING,
         also=("POST /clients/{clientno}/customers", "GET /clients/{clientno}/customers/{customerno}"),
+    ),
+    Fault.AMILI_REFRESHED_TOKEN_REJECTED: FaultInfo(
+        description="Refresh answers a token the service's own Verify refuses (signed with another key)",
+        api="amili/identity",
+        operation="GET /verify",
+        detected_by=CheckClass.STATEFUL,
+        # Refresh and Verify are known by their titles only: what they take and answer is INFERRED.
+        severity=Severity.WARNING,
+        also=("POST /token", "POST /refresh"),
     ),
 }

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
@@ -93,10 +95,17 @@ class Sender:
         query: dict[str, Any] | None = None,
         authorization: str | None = "default",
         credential_env: str | None = None,
+        body: Any = None,
+        form: dict[str, str] | None = None,
     ) -> Exchange:
         """Send one request through the gate; `authorization=None` sends none, a string sends that header."""
         url = self.api.base_url.rstrip("/") + self.operation.path.format_map(path_values)
         headers = {"Accept": "application/json"}
+        content = None
+        if body is not None:
+            headers["Content-Type"], content = "application/json", json.dumps(body).encode()
+        elif form is not None:
+            headers["Content-Type"], content = "application/x-www-form-urlencoded", urlencode(form).encode()
         if authorization == "default":
             token = self.api.bearer_token()
             if token:
@@ -105,7 +114,9 @@ class Sender:
         elif authorization is not None:
             headers["Authorization"] = authorization
         self.gate.acquire()
-        response = self.client.request(self.operation.method.upper(), url, headers=headers, params=query)
+        response = self.client.request(
+            self.operation.method.upper(), url, headers=headers, params=query, content=content
+        )
         self.on_response(
             self.operation, response.status_code, response.headers.get("content-type", ""), response.content
         )
@@ -115,7 +126,7 @@ class Sender:
             headers=self.redactor.headers(dict(response.headers)),
             text=self.redactor.text(response.text),
         )
-        curl = self.redactor.curl(self.operation.method, full_url, headers, token_env=credential_env)
+        curl = self.redactor.curl(self.operation.method, full_url, headers, token_env=credential_env, body=content)
         return Exchange(url=full_url, response=response, curl=curl, snapshot=snapshot)
 
     def finding(self, exchange: Exchange, *, source: str, **fields: Any) -> Finding:

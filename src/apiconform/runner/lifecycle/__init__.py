@@ -1,0 +1,83 @@
+"""Lifecycles: what happens across requests to a resource the run creates itself.
+
+Issue, verify and refresh a token of the run's own; create from the spec's example, follow the async
+batch to a terminal status, read the record back, check documented defaults, then walk the resource
+through its state machine. Runs only where the target allows the writes involved, and never touches a
+resource the run did not create: a vendor's real invoice is not withdrawn to see whether withdrawing works.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from apiconform.core.redaction import Redactor
+from apiconform.runner.lifecycle.creation import Created, check_defaults, create
+from apiconform.runner.lifecycle.flow import Flow
+from apiconform.runner.lifecycle.plan import Creation, creations, transitions
+from apiconform.runner.lifecycle.states import walk
+from apiconform.runner.lifecycle.tokens import token_lifecycle, token_roles
+from apiconform.runner.limits import RequestGate, RunLimitReached
+from apiconform.runner.scenarios._kit import ScenarioOutcome, Sender
+from apiconform.runner.settings import ApiTarget
+from apiconform.specs.document import Operation
+
+__all__ = ["run_lifecycles"]
+
+
+def run_lifecycles(
+    api: ApiTarget,
+    client: httpx.Client,
+    redactor: Redactor,
+    gate: RequestGate,
+    on_response: Callable[[Operation, int, str, bytes], None],
+    *,
+    selected: frozenset[str],
+) -> dict[str, ScenarioOutcome]:
+    """Outcomes per operation label; RunLimitReached from the gate ends them early."""
+    plans = [
+        plan for plan in creations(api.spec) if plan.operation.label in selected and api.may_send(plan.operation.label)
+    ]
+    roles = token_roles(api.spec)
+    credentials = api.token_source.credentials if api.token_source is not None else None
+    tokens = roles is not None and credentials is not None and roles.issue.label in selected
+    if not plans and not tokens:
+        return {}
+    flow = Flow(
+        Sender(
+            api=api,
+            operation=api.spec.operations[0],
+            client=client,
+            redactor=redactor,
+            gate=gate,
+            on_response=on_response,
+        )
+    )
+    # Unique business keys carry a tag per run, so a rerun against the same vendor does not collide.
+    tag = f"ac{secrets.token_hex(4)}"
+    with contextlib.suppress(RunLimitReached):
+        # Like every POST, the token requests run only where the target allows them (allow-writes).
+        if roles is not None and credentials is not None and tokens:
+            token_lifecycle(flow, roles, credentials)
+        _run(flow, api, plans, selected, tag)
+    return flow.outcomes
+
+
+def _run(flow: Flow, api: ApiTarget, plans: list[Creation], selected: frozenset[str], tag: str) -> None:
+    bound: dict[str, Any] = {}
+    made: list[Created] = []
+    for index, plan in enumerate(plans):
+        if not plan.needs <= bound.keys():
+            continue
+        resource = create(flow, api.spec.raw, plan, bound, f"{tag}{index}")
+        if resource is not None:
+            bound.update(resource.path)
+            made.append(resource)
+        check_defaults(flow, api.spec.raw, plan, bound, f"{tag}{index}")
+    moves = [rule for rule in transitions(api.spec) if rule.operation.label in selected]
+    for resource in made:
+        walk(flow, resource, [rule for rule in moves if api.may_send(rule.operation.label)])
