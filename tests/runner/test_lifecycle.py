@@ -239,6 +239,18 @@ class TestLifecycle:
         assert created == {}
         assert all(outcome.skip_reason for outcome in result.operations if outcome.operation.startswith("POST"))
 
+    def test_shards_walk_the_lifecycle_once(self, spec: SpecDocument) -> None:
+        """With the create in one shard and the actions split over both, the walk still happens, once."""
+        found = []
+        with serve(_app({"release-cancelled"})) as url:
+            api = ApiTarget(spec=spec, base_url=url, token=TOKEN, allow_writes=True)
+            for index in (1, 2):
+                result = run(RunSettings(apis=[api], target_name="test", max_examples=1, shard=(index, 2)))
+                found += [finding.title for finding in result.findings if finding.source == "lifecycle"]
+        assert [title for title in found if "illegal transition was accepted" in title] == [
+            "An illegal transition was accepted (202)"
+        ]
+
     @pytest.mark.parametrize(("fault", "check", "operation", "title"), CASES, ids=[case[0] for case in CASES])
     def test_fault_is_found(
         self,

@@ -29,7 +29,7 @@ from apiconform.checks.classify import classes_exercised, classify_failure
 from apiconform.core.errors import UsageError
 from apiconform.core.findings import Finding, ResponseSnapshot
 from apiconform.core.redaction import Redactor
-from apiconform.core.results import OperationResult, RunResult, SpecInfo, TargetInfo
+from apiconform.core.results import OperationResult, RunResult, SpecInfo, TargetInfo, shard_skip_reason
 from apiconform.core.vocabulary import CheckClass
 from apiconform.runner.bridge import bounded_client
 from apiconform.runner.credentials import TokenSource
@@ -166,7 +166,12 @@ def _after_engine(
                 return
             _fold(label, scenario, outcomes, result, seen)
         try:
-            lifecycles = run_lifecycles(api, client, redactor, gate, observe, selected=selected)
+            # A lifecycle belongs to the shard of its create, and follows its resource into any other shard.
+            other_shard = shard_skip_reason(settings.shard) if settings.shard else None
+            reachable = frozenset(
+                label for label, outcome in outcomes.items() if outcome.skip_reason in {"", other_shard}
+            )
+            lifecycles = run_lifecycles(api, client, redactor, gate, observe, selected=selected, reachable=reachable)
         except httpx.HTTPError as exc:
             _scenario_trouble(exc, api.spec, "lifecycle", result, seen, redactor)
             return

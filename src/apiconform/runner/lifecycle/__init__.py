@@ -37,8 +37,14 @@ def run_lifecycles(
     on_response: Callable[[Operation, int, str, bytes], None],
     *,
     selected: frozenset[str],
+    reachable: frozenset[str] | None = None,
 ) -> dict[str, ScenarioOutcome]:
-    """Outcomes per operation label; RunLimitReached from the gate ends them early."""
+    """Outcomes per operation label; RunLimitReached from the gate ends them early.
+
+    A lifecycle starts at a `selected` operation (a create, a token request) and may go on to any
+    `reachable` one: an operation another shard tests is still the next step of this resource's life.
+    """
+    reachable = selected if reachable is None else reachable
     plans = [
         plan for plan in creations(api.spec) if plan.operation.label in selected and api.may_send(plan.operation.label)
     ]
@@ -63,11 +69,11 @@ def run_lifecycles(
         # Like every POST, the token requests run only where the target allows them (allow-writes).
         if roles is not None and credentials is not None and tokens:
             token_lifecycle(flow, roles, credentials)
-        _run(flow, api, plans, selected, tag)
+        _run(flow, api, plans, reachable, tag)
     return flow.outcomes
 
 
-def _run(flow: Flow, api: ApiTarget, plans: list[Creation], selected: frozenset[str], tag: str) -> None:
+def _run(flow: Flow, api: ApiTarget, plans: list[Creation], reachable: frozenset[str], tag: str) -> None:
     bound: dict[str, Any] = {}
     made: list[Created] = []
     for index, plan in enumerate(plans):
@@ -78,6 +84,6 @@ def _run(flow: Flow, api: ApiTarget, plans: list[Creation], selected: frozenset[
             bound.update(resource.path)
             made.append(resource)
         check_defaults(flow, api.spec.raw, plan, bound, f"{tag}{index}")
-    moves = [rule for rule in transitions(api.spec) if rule.operation.label in selected]
+    moves = [rule for rule in transitions(api.spec) if rule.operation.label in reachable]
     for resource in made:
         walk(flow, resource, [rule for rule in moves if api.may_send(rule.operation.label)])
