@@ -110,7 +110,8 @@ MOVES = {"hold": ({"OPEN", "HELD"}, "HELD"), "release": ({"HELD", "OPEN"}, "OPEN
 
 
 def _app(faults: set[str]) -> Starlette:  # noqa: C901 - one small app with a switch per fault reads best whole
-    orders: dict[str, dict[str, Any]] = {}
+    orders: dict[str, dict[str, Any]] = {"o-real": {"id": "o-real", "ref": "vendor-owned", "status": "OPEN"}}
+    reads: list[str] = []
     jobs: dict[str, dict[str, Any]] = {}
     counter = itertools.count(1)
 
@@ -138,11 +139,14 @@ def _app(faults: set[str]) -> Starlette:  # noqa: C901 - one small app with a sw
         if found is None:
             return JSONResponse({}, status_code=404)
         found["polls"] += 1
+        if "job-fails" in faults:
+            return JSONResponse({"state": "FAILED"})
         if found["polls"] >= 2 and "stuck-job" not in faults:
             found["state"] = "DONE"
         return JSONResponse({key: value for key, value in found.items() if key != "polls"})
 
     async def order(request: Request) -> JSONResponse:
+        reads.append(request.path_params["id"])
         found = orders.get(request.path_params["id"])
         return JSONResponse(found or {}, status_code=200 if found else 404)
 
@@ -174,6 +178,7 @@ def _app(faults: set[str]) -> Starlette:  # noqa: C901 - one small app with a sw
         ]
     )
     app.state.orders = orders
+    app.state.reads = reads
     return app
 
 
@@ -196,12 +201,19 @@ def _lifecycle(
 
 
 CASES = [
-    ("stuck-job", CheckClass.STATEFUL, "POST /orders", "never reached a terminal status"),
-    ("wrong-default", CheckClass.DEFAULT, "POST /orders", "Default of 'priority' not applied"),
-    ("lose-amount", CheckClass.STATEFUL, "POST /orders", "'amount' read back differs"),
-    ("release-cancelled", CheckClass.STATEFUL, "POST /orders/{id}/release", "illegal transition was accepted"),
-    ("refuse-hold", CheckClass.STATEFUL, "POST /orders/{id}/hold", "allowed transition was refused"),
-    ("teapot-refusal", CheckClass.STATUS_CODE, "POST /orders/{id}/hold", "illegal transition answered 418"),
+    # No spec states how long a job may take: a job still queued when the budget ends is a warning.
+    ("stuck-job", CheckClass.STATEFUL, "POST /orders", "never reached a terminal status", "warning"),
+    ("wrong-default", CheckClass.DEFAULT, "POST /orders", "Default of 'priority' not applied", "failure"),
+    ("lose-amount", CheckClass.STATEFUL, "POST /orders", "'amount' read back differs", "failure"),
+    (
+        "release-cancelled",
+        CheckClass.STATEFUL,
+        "POST /orders/{id}/release",
+        "illegal transition was accepted",
+        "failure",
+    ),
+    ("refuse-hold", CheckClass.STATEFUL, "POST /orders/{id}/hold", "allowed transition was refused", "failure"),
+    ("teapot-refusal", CheckClass.STATUS_CODE, "POST /orders/{id}/hold", "illegal transition answered 418", "failure"),
 ]
 
 
@@ -236,8 +248,21 @@ class TestLifecycle:
         """Without allow-writes no lifecycle runs: nothing is created, nothing is moved."""
         found, result, created = _lifecycle(spec, {"stuck-job"}, allow_writes=False)
         assert found == []
-        assert created == {}
+        assert set(created) == {"o-real"}  # only what the server was seeded with
         assert all(outcome.skip_reason for outcome in result.operations if outcome.operation.startswith("POST"))
+
+    def test_unfollowable_link_never_reaches_a_known_resource(self, spec: SpecDocument) -> None:
+        """A failed job names no order: the run says so, and never reads or moves the target's real one."""
+        app = _app({"job-fails"})
+        with serve(app) as url:
+            api = ApiTarget(spec=spec, base_url=url, token=TOKEN, allow_writes=True, params={"id": ["o-real"]})
+            result = run(
+                RunSettings(apis=[api], target_name="test", max_examples=1, include=frozenset({"POST /orders"}))
+            )
+        titles = [finding.title for finding in result.findings if finding.source == "lifecycle"]
+        assert titles == ["The created resource is not named in the answer"]
+        assert "o-real" not in app.state.reads
+        assert app.state.orders["o-real"]["status"] == "OPEN"
 
     def test_shards_walk_the_lifecycle_once(self, spec: SpecDocument) -> None:
         """With the create in one shard and the actions split over both, the walk still happens, once."""
@@ -251,7 +276,9 @@ class TestLifecycle:
             "An illegal transition was accepted (202)"
         ]
 
-    @pytest.mark.parametrize(("fault", "check", "operation", "title"), CASES, ids=[case[0] for case in CASES])
+    @pytest.mark.parametrize(
+        ("fault", "check", "operation", "title", "severity"), CASES, ids=[case[0] for case in CASES]
+    )
     def test_fault_is_found(
         self,
         spec: SpecDocument,
@@ -259,9 +286,10 @@ class TestLifecycle:
         check: CheckClass,
         operation: str,
         title: str,
+        severity: str,
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        """Each broken lifecycle gives a DOC finding of its check class on its operation, with a curl line."""
+        """Each broken lifecycle gives a finding of its check class on its operation, at its severity, with curl."""
         monkeypatch.setattr(creation_module, "POLL_SECONDS", 1.0)  # a stuck job is given up on sooner
         found, _, _ = _lifecycle(spec, {fault})
         matching = [
@@ -270,7 +298,7 @@ class TestLifecycle:
             if finding["check"] == check.value and finding["operation"] == operation and title in finding["title"]
         ]
         assert matching, found
-        assert all(finding["severity"] == "failure" and finding["curl"].startswith("curl ") for finding in matching)
+        assert all(finding["severity"] == severity and finding["curl"].startswith("curl ") for finding in matching)
         assert all(TOKEN not in finding["curl"] for finding in found)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import shlex
 from collections.abc import Iterable, Mapping
+from urllib.parse import quote, quote_plus
 
 __all__ = ["REDACTED", "Redactor"]
 
@@ -40,9 +41,9 @@ class Redactor:
         """Tokens fetched during a run are secrets too; they join the list as soon as they exist."""
         if len(secret) < MIN_SECRET_LENGTH or secret in self._secrets:
             return
-        # A Basic credential travels base64-encoded; catch that spelling of each secret too.
-        encoded = base64.b64encode(secret.encode()).decode()
-        self._secrets = sorted({*self._secrets, secret, encoded}, key=len, reverse=True)
+        # A Basic credential travels base64-encoded and a form field URL-encoded; catch those spellings too.
+        spellings = {secret, base64.b64encode(secret.encode()).decode(), quote_plus(secret), quote(secret, safe="")}
+        self._secrets = sorted({*self._secrets, *spellings}, key=len, reverse=True)
 
     def text(self, value: str) -> str:
         for secret in self._secrets:

@@ -165,18 +165,16 @@ def _after_engine(
             except RunLimitReached:
                 return
             _fold(label, scenario, outcomes, result, seen)
-        try:
-            # A lifecycle belongs to the shard of its create, and follows its resource into any other shard.
-            other_shard = shard_skip_reason(settings.shard) if settings.shard else None
-            reachable = frozenset(
-                label for label, outcome in outcomes.items() if outcome.skip_reason in {"", other_shard}
-            )
-            lifecycles = run_lifecycles(api, client, redactor, gate, observe, selected=selected, reachable=reachable)
-        except httpx.HTTPError as exc:
-            _scenario_trouble(exc, api.spec, "lifecycle", result, seen, redactor)
+        # A lifecycle belongs to the shard of its create, and follows its resource into any other shard.
+        other_shard = shard_skip_reason(settings.shard) if settings.shard else None
+        reachable = frozenset(label for label, outcome in outcomes.items() if outcome.skip_reason in {"", other_shard})
+        flow = run_lifecycles(api, client, redactor, gate, observe, selected=selected, reachable=reachable)
+        if flow is None:
             return
-        for label, lifecycle in lifecycles.items():
+        for label, lifecycle in flow.outcomes.items():
             _fold(label, lifecycle, outcomes, result, seen)
+        for label, exc in flow.troubles:
+            _scenario_trouble(exc, api.spec, label, result, seen, redactor)
 
 
 def _fold(

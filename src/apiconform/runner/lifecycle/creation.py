@@ -103,7 +103,9 @@ def check_defaults(flow: Flow, document: dict[str, Any], creation: Creation, bou
             creation.operation,
             last,
             check=CheckClass.DEFAULT,
-            evidence=Evidence.weakest(creation.operation.evidence, evidence_of(node, default=evidence_of(schema))),
+            evidence=Evidence.weakest(
+                creation.operation.evidence, made.reader.evidence, evidence_of(node, default=evidence_of(schema))
+            ),
             title=f"Default of {name!r} not applied on create",
             message=f"Created without {name!r}; the record read back does not hold the documented default.",
             expected=f"{name} = {default!r}",
@@ -151,13 +153,15 @@ def _settle(
         )
         return None
     if str(status).upper() not in poll.terminal:
+        # No page says how long a batch may take, so a batch still queued at the end of the budget is a
+        # warning: slow and stuck look the same from outside. A status outside the enum is the body check's.
         flow.fail(
             operation,
             exchange,
             check=CheckClass.STATEFUL,
-            evidence=poll.evidence,
+            evidence=Evidence.INFERRED,
             title="The batch never reached a terminal status",
-            message=f"Polled {attempt + 1} times over {time.monotonic() - started:.1f} s.",
+            message=f"Polled {attempt + 1} times in {time.monotonic() - started:.1f} s (budget {POLL_SECONDS:.0f} s).",
             expected=f"{poll.status} one of {sorted(poll.terminal)}",
             actual=f"{poll.status} = {'absent' if status is MISSING else status}",
             pointer=poll.status,

@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
+
 from apiconform.core.findings import Finding
 from apiconform.core.vocabulary import CheckClass, Evidence
 from apiconform.runner.lifecycle.values import MISSING, evaluate
@@ -14,6 +16,8 @@ from apiconform.runner.scenarios._kit import Exchange, ScenarioOutcome, Sender
 from apiconform.specs.document import Operation
 
 __all__ = ["Flow", "json_body"]
+
+BUSY = frozenset({429, 503})
 
 
 @dataclass(slots=True)
@@ -23,6 +27,7 @@ class Flow:
     sender: Sender
     outcomes: dict[str, ScenarioOutcome] = field(default_factory=dict)
     last: dict[str, Exchange] = field(default_factory=dict)  # per operation label
+    troubles: list[tuple[str, httpx.HTTPError]] = field(default_factory=list)  # (operation label, error)
 
     def known(self, operation: Operation, name: str) -> str | None:
         values = self.sender.api.known_values(operation.label, name)
@@ -55,7 +60,13 @@ class Flow:
         doc: str = "",
         source: str = "lifecycle",
     ) -> None:
-        """A finding on `operation`, though the response that shows it may be another operation's."""
+        """A finding on `operation`, though the response that shows it may be another operation's.
+
+        A busy answer (429, 503) says the server could not take the step now, not that it broke the
+        contract, so a judgment resting on one is never more than inferred.
+        """
+        if exchange.status in BUSY:
+            evidence = Evidence.INFERRED
         sender = dataclasses.replace(self.sender, operation=operation)
         finding: Finding = sender.finding(
             exchange,
@@ -71,12 +82,20 @@ class Flow:
         )
         self.outcome(operation).findings.append(finding)
 
-    def path_for(self, operation: Operation, *sources: dict[str, Any]) -> dict[str, Any] | None:
-        """Path values from the given sources in order, then the target's known values; None if one is missing."""
+    def path_for(
+        self, operation: Operation, *sources: dict[str, Any], own: frozenset[str] = frozenset()
+    ) -> dict[str, Any] | None:
+        """Path values from the sources in order, then the target's known values; None if one is missing.
+
+        Names in `own` must come from the sources: a link's value that is not there must never be
+        replaced by one of the target's real resources.
+        """
         values: dict[str, Any] = {}
         for name in (part[1:-1] for part in operation.path.split("/") if part.startswith("{")):
-            found = next((source[name] for source in sources if name in source), None) or self.known(operation, name)
-            if found is None:
+            found = next((source[name] for source in sources if name in source), None)
+            if found is None and name not in own:
+                found = self.known(operation, name)
+            if found is None or found == "" or isinstance(found, dict | list | bool):
                 return None
             values[name] = found
         return values
@@ -88,11 +107,12 @@ class Flow:
         values = {
             name: evaluate(expr, path=path, request=request, response=answer) for name, expr in expressions.items()
         }
-        return self.path_for(operation, {name: value for name, value in values.items() if value is not MISSING}, path)
+        found = {name: value for name, value in values.items() if value is not MISSING}
+        return self.path_for(operation, found, path, own=frozenset(expressions))
 
 
 def json_body(exchange: Exchange) -> Any:
     try:
         return json.loads(exchange.response.content)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None

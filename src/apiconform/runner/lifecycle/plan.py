@@ -34,7 +34,6 @@ class Poll:
     parameters: dict[str, str]  # runtime expressions, as in an OpenAPI link
     status: str  # JSON pointer into the poll answer
     terminal: frozenset[str]
-    evidence: Evidence  # of the lifecycle: that the status does reach a terminal value
     link_evidence: Evidence  # of the way there: the link's expressions
     doc: str
     created: Readback | None = None
@@ -50,6 +49,11 @@ class Creation:
     created: Readback | None = None
     # Request fields whose value names another created resource (e.g. a payment's invoiceId).
     needs: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def provides(self) -> frozenset[str]:
+        """Path parameter names of the resource this creation makes, for creations that need it."""
+        return frozenset(_params(self))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -104,7 +108,7 @@ def transitions(spec: SpecDocument) -> list[Transition]:
     for operation in spec.operations:
         rule = operation.raw.get("x-transition")
         read = reader_of(spec, operation)
-        if not isinstance(rule, dict) or read is None:
+        if not isinstance(rule, dict) or read is None or "status" not in rule or "to" not in rule:
             continue
         found.append(
             Transition(
@@ -129,7 +133,7 @@ def _poll(spec: SpecDocument, operation: Operation) -> Poll | None:
     for link in _links(spec, operation):
         rule = link.get("x-poll")
         target = _by_id(spec, str(link.get("operationId", "")))
-        if not isinstance(rule, dict) or target is None:
+        if not isinstance(rule, dict) or target is None or "status" not in rule:
             continue
         created = rule.get("created")
         return Poll(
@@ -137,7 +141,6 @@ def _poll(spec: SpecDocument, operation: Operation) -> Poll | None:
             parameters=_expressions(link),
             status=str(rule["status"]),
             terminal=frozenset(str(value).upper() for value in rule.get("terminal", [])),
-            evidence=evidence_of(rule),
             link_evidence=evidence_of(link),
             doc=str(rule.get("x-doc", link.get("x-doc", operation.doc))),
             created=_readback(spec, created, evidence_of(link)) if isinstance(created, dict) else None,

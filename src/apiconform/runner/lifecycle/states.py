@@ -7,9 +7,10 @@ so that states with no way out (a withdrawn invoice) are entered last, and it is
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from apiconform.core.vocabulary import CheckClass
+from apiconform.core.vocabulary import CheckClass, Evidence
 from apiconform.runner.lifecycle.creation import Created
 from apiconform.runner.lifecycle.flow import Flow, json_body
 from apiconform.runner.lifecycle.plan import Transition
@@ -18,6 +19,7 @@ from apiconform.runner.lifecycle.values import MISSING, pointer
 __all__ = ["walk"]
 
 MAX_STEPS = 16
+READ_WAITS = (0.0, 0.1, 0.3, 0.6)
 
 
 def walk(flow: Flow, resource: Created, rules: list[Transition]) -> None:
@@ -59,8 +61,20 @@ def _step(flow: Flow, resource: Created, rule: Transition, status: str) -> str |
     exchange = flow.send(operation, resource.path, check=CheckClass.STATEFUL)
     succeeded = 200 <= exchange.status < 300  # noqa: PLR2004 - the 2xx class
     allowed = rule.allowed(status)
-    after = _status(flow, resource, rule)
+    # An accepted action may still be in progress (202): the status is read until it arrives, briefly.
+    after = _status(flow, resource, rule, until=rule.to if allowed and succeeded else None)
     where = f"{operation.label} on a resource whose {rule.status} is {status}"
+    if after is None:
+        flow.fail(
+            operation,
+            flow.last[rule.read.label],
+            check=CheckClass.STATEFUL,
+            evidence=Evidence.INFERRED,
+            title=f"{rule.status} cannot be read back after the transition",
+            message=f"{where}: answered {exchange.status}; {rule.read.label} gave no {rule.status}. The walk stops.",
+            expected=f"a 2xx answer with {rule.status}",
+        )
+        return None
     if allowed and not succeeded:
         flow.fail(
             operation,
@@ -120,7 +134,14 @@ def _refusal(
         )
 
 
-def _status(flow: Flow, resource: Created, rule: Transition) -> str | None:
-    exchange = flow.send(rule.read, resource.path, check=CheckClass.STATEFUL)
-    value = pointer(json_body(exchange), rule.status) if 200 <= exchange.status < 300 else MISSING  # noqa: PLR2004
-    return None if value is MISSING else str(value).upper()
+def _status(flow: Flow, resource: Created, rule: Transition, *, until: str | None = None) -> str | None:
+    """The resource's status; with `until`, read again (bounded) while it is not that one yet."""
+    status = None
+    for wait in READ_WAITS if until is not None else READ_WAITS[:1]:
+        time.sleep(wait)
+        exchange = flow.send(rule.read, resource.path, check=CheckClass.STATEFUL)
+        value = pointer(json_body(exchange), rule.status) if 200 <= exchange.status < 300 else MISSING  # noqa: PLR2004
+        status = None if value is MISSING or isinstance(value, dict | list) else str(value).upper()
+        if status is None or status == until or until is None:
+            return status
+    return status

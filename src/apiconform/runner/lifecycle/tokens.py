@@ -20,6 +20,7 @@ from apiconform.specs.evidence import evidence_of
 __all__ = ["TokenRoles", "token_lifecycle", "token_roles"]
 
 GRANT = "client_credentials"
+MIN_TOKEN_LENGTH = 16
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,14 +52,14 @@ def token_roles(spec: SpecDocument) -> TokenRoles | None:
     )
 
 
-def token_lifecycle(flow: Flow, roles: TokenRoles, credentials: ClientCredentials) -> None:
-    """Issue → verify → refresh → verify; each broken step is a finding on its operation."""
+def token_lifecycle(flow: Flow, roles: TokenRoles, credentials: ClientCredentials, *, refresh: bool) -> None:
+    """Issue → verify → refresh → verify (the refresh where the run may send it); each broken step is a finding."""
     flow.sender.redactor.add(credentials.client_secret)
     form = {"grant_type": GRANT, "client_id": credentials.client_id, "client_secret": credentials.client_secret}
     if credentials.scope:
         form["scope"] = credentials.scope
     issued = _obtain(flow, roles, "issue", form)
-    if issued is None or not _verified(flow, roles, issued, "issued") or roles.refresh is None:
+    if issued is None or not _verified(flow, roles, issued, "issued") or roles.refresh is None or not refresh:
         return
     refreshed = _obtain(flow, roles, "refresh", {str(roles.rules["refresh"].get("field", "refresh_token")): issued})
     if refreshed is not None:
@@ -73,6 +74,9 @@ def _obtain(flow: Flow, roles: TokenRoles, role: str, form: dict[str, str]) -> s
     if 200 <= exchange.status < 300 and isinstance(token, str) and token:  # noqa: PLR2004 - the 2xx class
         flow.sender.redactor.add(token)
         return token
+    # A token under another name is still a live credential: every long string of the answer is kept out.
+    for text in _strings(json_body(exchange)):
+        flow.sender.redactor.add(text)
     flow.fail(
         operation,
         exchange,
@@ -84,6 +88,16 @@ def _obtain(flow: Flow, roles: TokenRoles, role: str, form: dict[str, str]) -> s
         source="token_lifecycle",
     )
     return None
+
+
+def _strings(node: Any) -> list[str]:
+    if isinstance(node, str):
+        return [node] if len(node) >= MIN_TOKEN_LENGTH else []
+    if isinstance(node, dict):
+        return [text for value in node.values() for text in _strings(value)]
+    if isinstance(node, list):
+        return [text for value in node for text in _strings(value)]
+    return []
 
 
 def _verified(flow: Flow, roles: TokenRoles, token: str, which: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from apiconform.specs.evidence import child_schema, resolve_ref
@@ -46,7 +46,8 @@ def evaluate(expression: str, *, path: dict[str, Any], request: Any, response: A
         return pointer(request, expression.partition("#")[2])
     if expression.startswith("$request.path."):
         return path.get(expression.removeprefix("$request.path."), MISSING)
-    return expression  # a constant
+    # Headers, $url, $statusCode: not followed; a constant is taken as written.
+    return MISSING if expression.startswith("$") else expression
 
 
 def items_of(body: Any) -> list[dict[str, Any]]:
@@ -88,9 +89,10 @@ def bind(body: Any, values: dict[str, Any]) -> Any:
 def find_record(body: Any, sent: dict[str, Any], keys: set[str]) -> dict[str, Any] | None:
     """The object in a read-back answer that is the record sent: same unique keys, or most fields alike."""
     scalars = {key: value for key, value in sent.items() if not isinstance(value, dict | list)}
+    keys = keys & set(scalars)  # a unique key the create did not send identifies nothing
     best, best_score = None, 0
     for candidate in _objects(body):
-        if keys and all(key in candidate and same(candidate[key], scalars.get(key)) for key in keys & set(scalars)):
+        if keys and all(key in candidate and same(candidate[key], scalars[key]) for key in keys):
             return candidate
         score = sum(1 for key, value in scalars.items() if key in candidate and same(candidate[key], value))
         if not keys and score > best_score:
@@ -112,11 +114,12 @@ def same(left: Any, right: Any) -> bool:
 
 
 def _instant(value: str) -> datetime | None:
+    """A date is its midnight and a time without a zone is UTC: specs show both spellings of one value."""
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo is not None else None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def _objects(node: Any) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import httpx
 
@@ -99,7 +99,9 @@ class Sender:
         form: dict[str, str] | None = None,
     ) -> Exchange:
         """Send one request through the gate; `authorization=None` sends none, a string sends that header."""
-        url = self.api.base_url.rstrip("/") + self.operation.path.format_map(path_values)
+        # Values are escaped: an id with `/`, `..`, `?` or `#` must not reach another resource.
+        escaped = {name: quote(str(value), safe="") for name, value in path_values.items()}
+        url = self.api.base_url.rstrip("/") + self.operation.path.format_map(escaped)
         headers = {"Accept": "application/json"}
         content = None
         if body is not None:
