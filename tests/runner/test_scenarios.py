@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -11,7 +12,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from apiconform import ApiTarget, RunSettings, run
+from apiconform.core.redaction import Redactor
 from apiconform.core.vocabulary import CheckClass
+from apiconform.runner.limits import RequestGate, RunLimits
+from apiconform.runner.scenarios._kit import Sender
 from apiconform.specs import SpecDocument, load_spec
 from tests.fixtures.servers import serve
 
@@ -159,3 +163,22 @@ class TestScenarios:
         assert matching, found
         assert all(finding["severity"] == "failure" for finding in matching)
         assert all(TOKEN not in finding["curl"] and OTHER not in finding["curl"] for finding in found)
+
+
+def test_sender_waits_out_a_busy_answer(spec: SpecDocument) -> None:
+    """A 429 with Retry-After is retried through the gate, like schemathesis's own requests; the retry is counted."""
+    calls: list[int] = []
+
+    async def busy_once(_: Request) -> JSONResponse:
+        calls.append(1)
+        if len(calls) == 1:
+            return JSONResponse({}, status_code=429, headers={"Retry-After": "0"})
+        return JSONResponse(ITEMS[0])
+
+    with serve(Starlette(routes=[Route("/items/{id}", busy_once)])) as url, httpx.Client() as client:
+        api = ApiTarget(spec=spec, base_url=url, token=TOKEN)
+        gate = RequestGate(RunLimits())
+        operation = next(op for op in spec.operations if op.operation_id == "getItem")
+        sender = Sender(api=api, operation=operation, client=client, redactor=Redactor([TOKEN]), gate=gate)
+        exchange = sender.send({"id": "it-0"})
+    assert (exchange.status, len(calls), gate.sent) == (200, 2, 2)

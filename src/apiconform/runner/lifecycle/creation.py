@@ -59,7 +59,7 @@ def create(
         for item in items_of(body):
             item.pop(omit, None)
     exchange = flow.send(operation, path, body=body, check=CheckClass.STATEFUL)
-    if not 200 <= exchange.status < 300:  # noqa: PLR2004 - the 2xx class
+    if not exchange.succeeded:
         flow.fail(
             operation,
             exchange,
@@ -137,11 +137,11 @@ def _settle(
         time.sleep(POLL_WAITS[min(attempt, len(POLL_WAITS) - 1)])
         exchange = flow.send(poll.operation, target, check=CheckClass.STATEFUL)
         status = pointer(json_body(exchange), poll.status)
-        if not 200 <= exchange.status < 300 or str(status).upper() in poll.terminal:  # noqa: PLR2004 - 2xx
+        if not exchange.succeeded or str(status).upper() in poll.terminal:
             break
         if time.monotonic() - started > POLL_SECONDS:
             break
-    if not 200 <= exchange.status < 300:  # noqa: PLR2004 - the 2xx class
+    if not exchange.succeeded:
         flow.fail(
             operation,
             exchange,
@@ -197,7 +197,7 @@ def _read_back(
         return None
     read = flow.send(readback.operation, target, check=CheckClass.STATEFUL)
     keys = unique_keys(document, creation.schema, creation.example)
-    record = find_record(json_body(read), sent, keys) if 200 <= read.status < 300 else None  # noqa: PLR2004 - 2xx
+    record = find_record(json_body(read), sent, keys) if read.succeeded else None
     if record is None:
         flow.fail(
             operation,

@@ -8,6 +8,7 @@ business key the run must make unique before sending an example twice). Nothing 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,7 +54,9 @@ class Creation:
     @property
     def provides(self) -> frozenset[str]:
         """Path parameter names of the resource this creation makes, for creations that need it."""
-        return frozenset(_params(self))
+        readback = self.poll.created if self.poll is not None else self.created
+        path = readback.operation.path if readback is not None else ""
+        return frozenset(part[1:-1] for part in path.split("/") if part.startswith("{"))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -87,19 +90,16 @@ def creations(spec: SpecDocument) -> list[Creation]:
                 created=_created(spec, operation),
             )
         )
-    ordered = []
-    for creation in found:
-        others = {name for other in found if other is not creation for name in _params(other)}
-        ordered.append(
-            Creation(
-                operation=creation.operation,
-                example=creation.example,
-                schema=creation.schema,
-                poll=creation.poll,
-                created=creation.created,
-                needs=frozenset(_item_keys(creation.example) & others),
-            )
+    ordered = [
+        dataclasses.replace(
+            creation,
+            needs=frozenset(
+                _item_keys(creation.example)
+                & {name for other in found if other is not creation for name in other.provides}
+            ),
         )
+        for creation in found
+    ]
     return sorted(ordered, key=lambda creation: len(creation.needs))
 
 
@@ -170,13 +170,6 @@ def _expressions(link: dict[str, Any]) -> dict[str, str]:
 
 def _by_id(spec: SpecDocument, operation_id: str) -> Operation | None:
     return next((operation for operation in spec.operations if operation.operation_id == operation_id), None)
-
-
-def _params(creation: Creation) -> Iterator[str]:
-    """Path parameter names of the resource a creation makes (its readback operation's)."""
-    readback = creation.poll.created if creation.poll is not None else creation.created
-    if readback is not None:
-        yield from (part[1:-1] for part in readback.operation.path.split("/") if part.startswith("{"))
 
 
 def _item_keys(example: Any) -> set[str]:

@@ -59,7 +59,7 @@ def _reachable_untried(start: str, rules: list[Transition], tried: set[tuple[str
 def _step(flow: Flow, resource: Created, rule: Transition, status: str) -> str | None:
     operation = rule.operation
     exchange = flow.send(operation, resource.path, check=CheckClass.STATEFUL)
-    succeeded = 200 <= exchange.status < 300  # noqa: PLR2004 - the 2xx class
+    succeeded = exchange.succeeded
     allowed = rule.allowed(status)
     # An accepted action may still be in progress (202): the status is read until it arrives, briefly.
     after = _status(flow, resource, rule, until=rule.to if allowed and succeeded else None)
@@ -140,7 +140,7 @@ def _status(flow: Flow, resource: Created, rule: Transition, *, until: str | Non
     for wait in READ_WAITS if until is not None else READ_WAITS[:1]:
         time.sleep(wait)
         exchange = flow.send(rule.read, resource.path, check=CheckClass.STATEFUL)
-        value = pointer(json_body(exchange), rule.status) if 200 <= exchange.status < 300 else MISSING  # noqa: PLR2004
+        value = pointer(json_body(exchange), rule.status) if exchange.succeeded else MISSING
         status = None if value is MISSING or isinstance(value, dict | list) else str(value).upper()
         if status is None or status == until or until is None:
             return status

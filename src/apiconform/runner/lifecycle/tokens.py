@@ -71,7 +71,7 @@ def _obtain(flow: Flow, roles: TokenRoles, role: str, form: dict[str, str]) -> s
     assert operation is not None  # noqa: S101 - refresh is asked for only when the spec has it
     exchange = flow.send(operation, {}, check=CheckClass.STATEFUL, form=form, authorization=None)
     token = pointer(json_body(exchange), str(roles.rules[role].get("token", "/access_token")))
-    if 200 <= exchange.status < 300 and isinstance(token, str) and token:  # noqa: PLR2004 - the 2xx class
+    if exchange.succeeded and isinstance(token, str) and token:
         flow.sender.redactor.add(token)
         return token
     # A token under another name is still a live credential: every long string of the answer is kept out.
@@ -109,7 +109,7 @@ def _verified(flow: Flow, roles: TokenRoles, token: str, which: str) -> bool:
         authorization=f"Bearer {token}",
         credential_env=f"{which.upper()}_TOKEN",
     )
-    if 200 <= exchange.status < 300:  # noqa: PLR2004 - the 2xx class
+    if exchange.succeeded:
         return True
     flow.fail(
         roles.verify,

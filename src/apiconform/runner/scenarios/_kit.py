@@ -44,6 +44,10 @@ class Exchange:
     def status(self) -> int:
         return self.response.status_code
 
+    @property
+    def succeeded(self) -> bool:
+        return self.response.is_success
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Sender:
@@ -115,10 +119,18 @@ class Sender:
                 headers["Authorization"] = f"Bearer {token}"
         elif authorization is not None:
             headers["Authorization"] = authorization
-        self.gate.acquire()
-        response = self.client.request(
-            self.operation.method.upper(), url, headers=headers, params=query, content=content
-        )
+        # A 429 or 503 that says when to come back is waited out, as schemathesis's requests are (transport.py).
+        attempt = 0
+        while True:
+            self.gate.acquire()
+            response = self.client.request(
+                self.operation.method.upper(), url, headers=headers, params=query, content=content
+            )
+            delay = self.gate.retry_delay(response.status_code, dict(response.headers), attempt)
+            if delay is None:
+                break
+            self.gate.wait(delay)
+            attempt += 1
         self.on_response(
             self.operation, response.status_code, response.headers.get("content-type", ""), response.content
         )
