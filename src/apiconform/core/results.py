@@ -90,10 +90,12 @@ class OperationResult:
     skip_reason: str = ""
     # Every status the target answered with, documented or not: a new one between runs is drift.
     statuses: set[int] = field(default_factory=set)
+    # Why requests were sent yet nothing was tested (e.g. "credentials rejected": every answer a 401/403).
+    uncovered_reason: str = ""
 
     @property
     def covered(self) -> bool:
-        return self.requests > 0
+        return self.requests > 0 and not self.uncovered_reason
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -107,7 +109,7 @@ class OperationResult:
             "checks_run": sorted(check.value for check in self.checks_run),
             "skip_reason": self.skip_reason,
             "statuses": sorted(self.statuses),
-        }
+        } | ({"uncovered_reason": self.uncovered_reason} if self.uncovered_reason else {})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> OperationResult:
@@ -121,6 +123,7 @@ class OperationResult:
             checks_run={CheckClass(check) for check in data["checks_run"]},
             skip_reason=data["skip_reason"],
             statuses=set(data.get("statuses", [])),
+            uncovered_reason=data.get("uncovered_reason", ""),
         )
 
 

@@ -62,3 +62,5 @@ class ExitCode(IntEnum):
     VIOLATIONS = 1
     USAGE_ERROR = 2
     TARGET_UNREACHABLE = 3
+    # Stopped early (budget, time, interrupt), shards missing, or too little tested to say "conformant".
+    INCOMPLETE = 4
