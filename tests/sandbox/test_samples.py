@@ -7,7 +7,10 @@ from typing import Any
 import jsonschema
 import pytest
 
+from apiconform.core.vocabulary import Evidence
 from apiconform.sandbox._samples import sample
+from apiconform.specs.resolve import Resolver
+from apiconform.specs.schema import Schema
 
 DOCUMENT: dict[str, Any] = {
     "components": {
@@ -27,6 +30,12 @@ DOCUMENT: dict[str, Any] = {
         }
     }
 }
+
+
+def _schema(node: dict[str, Any]) -> Schema:
+    """`node` as a schema of DOCUMENT, its references resolved there."""
+    resolver = Resolver({**DOCUMENT, "x-node": node}, None)
+    return Schema.at(resolver, resolver.child(resolver.root(), "x-node"), evidence=Evidence.DOC)
 
 
 class TestSample:
@@ -61,12 +70,12 @@ class TestSample:
     )
     def test_preferred_value(self, schema: dict[str, Any], expected: Any) -> None:
         """Each schema yields the value its keywords suggest first."""
-        assert sample(DOCUMENT, schema) == expected
+        assert sample(_schema(schema)) == expected
 
     def test_nested_instance_validates(self) -> None:
         """A referenced object with formats, enums and nullable types validates against its schema."""
         schema = {"$ref": "#/components/schemas/Batch"}
-        instance = sample(DOCUMENT, schema)
+        instance = sample(_schema(schema))
         validator = jsonschema.Draft202012Validator(
             {**DOCUMENT, **schema}, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
         )
@@ -77,4 +86,4 @@ class TestSample:
     def test_deterministic(self) -> None:
         """The same schema gives the same instance every time."""
         schema = {"$ref": "#/components/schemas/Batch"}
-        assert sample(DOCUMENT, schema) == sample(DOCUMENT, schema)
+        assert sample(_schema(schema)) == sample(_schema(schema))

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 import jsonschema
-import jsonschema_rs
 import schemathesis
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 from schemathesis.core.failures import FailureGroup
 
 from apiconform.checks.violations import ContractViolation
 from apiconform.core.vocabulary import CheckClass
-from apiconform.specs.evidence import schema_node_evidence
-from apiconform.specs.responses import ResponseContract, is_json, json_pointer_escape, response_contract
+from apiconform.specs.contract import Contract, contract_for
+from apiconform.specs.model import Operation, is_json
+from apiconform.specs.resolve import escape
+from apiconform.specs.schema import Schema
 
 if TYPE_CHECKING:
     from schemathesis import CheckContext, Response
@@ -28,7 +26,6 @@ if TYPE_CHECKING:
 
 __all__ = ["body_violations", "response_body_conformance"]
 
-SPEC_URI = "urn:apiconform:spec"
 MAX_VALUE_CHARS = 120
 MAX_MESSAGE_CHARS = 400
 CLASS_BY_KEYWORD = {
@@ -40,103 +37,57 @@ CLASS_BY_KEYWORD = {
 }
 
 
-class _SpecIndex:
-    """Validators per response schema of one document, built once and reused for every response."""
-
-    def __init__(self, document: dict[str, Any]) -> None:
-        self.document = document
-        resource = Resource.from_contents(document, default_specification=DRAFT202012)
-        self._registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
-        self._validators: dict[str, jsonschema.Draft202012Validator] = {}
-        self._fast: dict[str, Any] = {}
-
-    def contract(self, path: str, method: str, status: int) -> ResponseContract | None:
-        return response_contract(self.document, path, method, status)
-
-    def is_valid(self, contract: ResponseContract, instance: Any) -> bool | None:
-        """The Rust validator answers the common case, a valid body, about twenty times faster; None if it cannot."""
-        if contract.pointer not in self._fast:
-            root = self._fast_root(contract)
-            try:
-                self._fast[contract.pointer] = jsonschema_rs.Draft202012Validator(root, validate_formats=True)
-            except (jsonschema_rs.ValidationError, ValueError):
-                self._fast[contract.pointer] = None
-        fast = self._fast[contract.pointer]
-        return None if fast is None else bool(fast.is_valid(instance))
-
-    def _fast_root(self, contract: ResponseContract) -> dict[str, Any]:
-        """Components and this one schema, never the whole document.
-
-        A validator per response schema holding every path would grow memory with operations times size.
-        """
-        if "#/paths" in json.dumps(contract.schema):
-            return {**self.document, "$ref": f"#{quote(contract.pointer, safe='/~')}"}
-        return {
-            "components": self.document.get("components", {}),
-            "x-response": contract.schema,
-            "$ref": "#/x-response",
-        }
-
-    def validator(self, contract: ResponseContract) -> jsonschema.Draft202012Validator:
-        if contract.pointer not in self._validators:
-            ref = f"{SPEC_URI}#{quote(contract.pointer, safe='/~')}"
-            self._validators[contract.pointer] = jsonschema.Draft202012Validator(
-                {"$ref": ref},
-                registry=self._registry,
-                format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
-            )
-        return self._validators[contract.pointer]
-
-
-# Keyed by id() with the document kept alive in the value, so an id is never reused while cached.
-_INDEXES: dict[int, _SpecIndex] = {}
-
-
-def _index(document: dict[str, Any]) -> _SpecIndex:
-    index = _INDEXES.get(id(document))
-    if index is None or index.document is not document:
-        index = _INDEXES[id(document)] = _SpecIndex(document)
-    return index
-
-
 def body_violations(
-    document: dict[str, Any], *, path: str, method: str, status: int, content_type: str, body: bytes
+    contract: Contract, operation: Operation, *, status: int, content_type: str, body: bytes
 ) -> list[ContractViolation]:
     """Every documented-body violation in one response; empty when the status or media type is undocumented."""
-    index = _index(document)
-    contract = index.contract(path, method, status)
-    label = f"{method.upper()} {path}"
-    if contract is None or not is_json(content_type or "application/json"):
+    response = operation.response(status)
+    media = response.json if response is not None else None
+    if response is None or media is None or media.schema is None or not is_json(content_type or "application/json"):
         return []
+    schema = media.schema
     try:
         instance = json.loads(body)
     except ValueError as exc:
         return [
             ContractViolation(
-                operation=label,
+                operation=operation.label,
                 check_class=CheckClass.SCHEMA,
-                evidence=contract.evidence,
+                evidence=schema.evidence,
                 title="Response body is not valid JSON",
                 message=f"The {status} response declares JSON but its body does not parse: {exc}",
                 expected="a JSON document",
                 actual=_short(body.decode("utf-8", errors="replace")),
-                doc=contract.doc,
+                doc=schema.doc,
             )
         ]
-    if index.is_valid(contract, instance):
+    if contract.validators.is_valid(schema, instance):
         return []
     # Only a body that fails gets the slower validator, whose errors carry what a finding needs.
-    errors = sorted(index.validator(contract).iter_errors(instance), key=lambda error: list(error.absolute_path))
-    return [_violation(index.document, contract, label, status, error) for error in errors]
+    errors = [found for error in contract.validators.errors(schema, instance) for found in _specific(error)]
+    errors.sort(key=lambda error: [str(part) for part in error.absolute_path])
+    return [_violation(schema, operation.label, status, error) for error in errors]
+
+
+def _specific(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
+    """A 3.0 `nullable` reads as `anyOf: [schema, null]`; a non-null value is judged by the schema alone."""
+    branches = error.validator_value if error.validator in {"anyOf", "oneOf"} else None
+    if error.instance is None or not isinstance(branches, list) or {"type": "null"} not in branches:
+        return [error]
+    null = branches.index({"type": "null"})
+    inner = [child for child in error.context or [] if child.schema_path and child.schema_path[0] != null]
+    return [found for child in inner for found in _specific(child)] or [error]
 
 
 @schemathesis.check
 def response_body_conformance(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:  # noqa: ARG001 - schemathesis's check signature
-    operation = case.operation
+    contract = contract_for(case.operation.schema.raw_schema)
+    operation = contract.operation(case.operation.method, case.operation.path)
+    if operation is None:
+        return None
     violations = body_violations(
-        operation.schema.raw_schema,
-        path=operation.path,
-        method=operation.method,
+        contract,
+        operation,
         status=response.status_code,
         content_type=_header(response.headers, "content-type"),
         body=response.content,
@@ -148,36 +99,30 @@ def response_body_conformance(ctx: CheckContext, response: Response, case: Case[
     raise FailureGroup(violations)
 
 
-def _violation(
-    document: dict[str, Any],
-    contract: ResponseContract,
-    label: str,
-    status: int,
-    error: jsonschema.ValidationError,
-) -> ContractViolation:
+def _violation(schema: Schema, label: str, status: int, error: jsonschema.ValidationError) -> ContractViolation:
     path = list(error.absolute_path)
-    evidence, doc = schema_node_evidence(document, contract.schema, path, inherited=contract.evidence, doc=contract.doc)
+    judged = schema.at_path(path)
     check_class = CLASS_BY_KEYWORD.get(str(error.validator), CheckClass.SCHEMA)
     # One broken field in a list is one finding: the pointer says `*` for the index, `actual` names the item.
-    pointer = "".join("/*" if isinstance(part, int) else f"/{json_pointer_escape(str(part))}" for part in path)
-    concrete = "".join(f"/{json_pointer_escape(str(part))}" for part in path)
+    pointer = "".join("/*" if isinstance(part, int) else f"/{escape(str(part))}" for part in path)
+    concrete = "".join(f"/{escape(str(part))}" for part in path)
     expected, actual = _expected_actual(error)
     if error.validator == "required":
         missing = _missing_property(error)
-        pointer, concrete = f"{pointer}/{json_pointer_escape(missing)}", f"{concrete}/{json_pointer_escape(missing)}"
+        pointer, concrete = f"{pointer}/{escape(missing)}", f"{concrete}/{escape(missing)}"
         expected, actual = f"property {missing!r} present", "missing"
     if concrete != pointer:
         actual = f"{actual} at {concrete}"
     return ContractViolation(
         operation=label,
         check_class=check_class,
-        evidence=evidence,
+        evidence=judged.evidence,
         title=f"{check_class.value}: {pointer or '/'} in the {status} response",
         message=error.message if len(error.message) <= MAX_MESSAGE_CHARS else error.message[:MAX_MESSAGE_CHARS] + "…",
         pointer=pointer,
         expected=expected,
         actual=actual,
-        doc=doc,
+        doc=judged.doc,
     )
 
 

@@ -15,8 +15,8 @@ from schemathesis.core.failures import Failure
 
 from apiconform.checks.violations import ContractViolation
 from apiconform.core.vocabulary import CheckClass, Evidence
-from apiconform.specs.document import Operation, SpecDocument
-from apiconform.specs.evidence import evidence_of, resolve_ref
+from apiconform.specs.document import SpecDocument
+from apiconform.specs.model import Operation
 
 __all__ = ["CHECK_CLASS_BY_NAME", "Classification", "classify_failure"]
 
@@ -46,14 +46,11 @@ def _security(document: SpecDocument, operation: Operation, _: Failure, __: int 
     return document.security_evidence(operation) or Evidence.INFERRED
 
 
-def _response(document: SpecDocument, operation: Operation, failure: Failure, received: int | None) -> Evidence:
+def _response(_: SpecDocument, operation: Operation, failure: Failure, received: int | None) -> Evidence:
     """Judged by the documented response the server answered with; an undocumented one rests on the status list."""
     status = getattr(failure, "status_code", received)
-    responses = operation.raw.get("responses", {})
-    response = responses.get(str(status)) if status is not None else None
-    if response is None:
-        return operation.status_codes_evidence
-    return Evidence.weakest(operation.evidence, evidence_of(resolve_ref(document.raw, response)))
+    response = operation.responses.get(str(status)) if status is not None else None
+    return operation.status_codes_evidence if response is None else response.evidence
 
 
 def _http_semantics(_: SpecDocument, __: Operation, ___: Failure, ____: int | None) -> Evidence:

@@ -42,6 +42,7 @@ from apiconform.runner.scenarios import ScenarioOutcome, run_scenarios
 from apiconform.runner.settings import ApiTarget, RunSettings
 from apiconform.runner.transport import gate_schema, truncation
 from apiconform.runner.trouble import BODY_CHECKS, note, too_large_line, transport_finding
+from apiconform.specs.contract import share
 from apiconform.specs.coverage import doc_coverage
 from apiconform.specs.document import Operation, SpecDocument
 
@@ -125,7 +126,10 @@ def _run_api(
     if not selected:
         return
     config = SchemathesisConfig.from_dict(settings.schemathesis_config(api))
-    schema = schemathesis.openapi.from_dict(api.prepared_document(), config=config).include(name=sorted(selected))
+    prepared = api.prepared_document()
+    # Our body check reads the model of the document schemathesis holds: this one's, references and all.
+    share(prepared, api.spec.contract)
+    schema = schemathesis.openapi.from_dict(prepared, config=config).include(name=sorted(selected))
     if api.token_source is not None:
         _use_token_source(schema, api.token_source, redactor)
     gate_schema(schema, gate, secret_headers=settings.secret_headers)

@@ -13,8 +13,9 @@ from typing import Any
 
 from apiconform.core.vocabulary import Evidence
 from apiconform.specs.document import Operation, SpecDocument
-from apiconform.specs.evidence import child_schema, evidence_of, resolve_ref
-from apiconform.specs.responses import is_json, json_pointer_escape, response_contract
+from apiconform.specs.model import is_json
+from apiconform.specs.resolve import escape
+from apiconform.specs.schema import Schema
 
 __all__ = ["EnumObservation", "EnumObserver"]
 
@@ -68,47 +69,36 @@ class EnumObserver:
 
     def observe(self, spec: SpecDocument, operation: Operation, status: int, content_type: str, body: bytes) -> None:
         self.statuses.setdefault((spec.name, operation.label), set()).add(status)
-        contract = response_contract(spec.raw, operation.path, operation.method, status)
-        if contract is None or not is_json(content_type or "application/json"):
+        response = operation.response(status)
+        media = response.json if response is not None else None
+        if media is None or media.schema is None or not is_json(content_type or "application/json"):
             return
         try:
             instance = json.loads(body)
         except ValueError:
             return
-        self._walk(spec, operation, contract.schema, instance, "", contract.evidence, 0)
+        self._walk(spec, operation, media.schema, instance, "", 0)
 
     def _walk(
-        self,
-        spec: SpecDocument,
-        operation: Operation,
-        schema: Any,
-        instance: Any,
-        pointer: str,
-        inherited: Evidence,
-        depth: int,
+        self, spec: SpecDocument, operation: Operation, schema: Schema | None, instance: Any, pointer: str, depth: int
     ) -> None:
-        if not isinstance(schema, dict) or depth > MAX_DEPTH:
+        if schema is None or depth > MAX_DEPTH:
             return
-        node = resolve_ref(spec.raw, schema)
-        evidence = evidence_of(node, default=inherited)
         for kind, key in (("enum", "enum"), ("known-values", "x-known-values")):
-            if key in node and isinstance(instance, str | int | float | bool):
-                self._record(spec, operation, pointer, kind, list(node[key]), evidence, instance)
+            if key in schema and isinstance(instance, str | int | float | bool):
+                self._record(spec, operation, pointer, kind, list(schema.get(key)), schema.evidence, instance)
         if isinstance(instance, dict):
             for name, value in instance.items():
-                child = child_schema(spec.raw, node, name)
-                if child is None and "properties" in node:
+                child = schema.child(name)
+                if child is None and "properties" in schema:
                     self.undocumented_fields.setdefault((spec.name, operation.label), set()).add(
-                        f"{pointer}/{json_pointer_escape(name)}"
+                        f"{pointer}/{escape(name)}"
                     )
-                if child is not None:
-                    self._walk(
-                        spec, operation, child, value, f"{pointer}/{json_pointer_escape(name)}", evidence, depth + 1
-                    )
+                self._walk(spec, operation, child, value, f"{pointer}/{escape(name)}", depth + 1)
         elif isinstance(instance, list):
-            items = node.get("items")
+            items = schema.items()
             for value in instance:
-                self._walk(spec, operation, items, value, f"{pointer}/*", evidence, depth + 1)
+                self._walk(spec, operation, items, value, f"{pointer}/*", depth + 1)
 
     def _record(
         self,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,14 +11,13 @@ from apiconform.runner.credentials import BasicCredentials, TokenSource
 from apiconform.runner.limits import RunLimits
 from apiconform.runner.shards import input_size, split
 from apiconform.specs.document import SpecDocument
-from apiconform.specs.evidence import resolve_ref
+from apiconform.specs.prepare import prepared_document
 
 __all__ = ["DEFAULT_MAX_EXAMPLES", "DEFAULT_SEED", "ApiTarget", "RunSettings"]
 
 DEFAULT_SEED = 0
 DEFAULT_MAX_EXAMPLES = 25
 DEFAULT_REQUEST_TIMEOUT = 10.0
-KNOWN_EXAMPLE_PREFIX = "apiconform-known"
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -65,32 +63,8 @@ class ApiTarget:
         return self.operation_params.get(label, {}).get(name) or self.params.get(name, [])
 
     def prepared_document(self) -> dict[str, Any]:
-        """The spec as schemathesis should see it: every operation, known ids as examples.
-
-        Known ids go in as parameter examples, so the examples phase reaches real resources while
-        coverage and fuzzing still generate unknown ids and exercise the error paths. Operations are
-        selected by filtering the loaded schema, never by deleting them here: a path that lost a
-        documented method would make its undocumented-method checks flag a documented one.
-        """
-        document = copy.deepcopy(self.spec.raw)
-        for path, item in list(document.get("paths", {}).items()):
-            for method in [key for key in item if key in {"get", "put", "post", "delete", "patch", "head", "options"}]:
-                label = f"{method.upper()} {path}"
-                own = [dict(resolve_ref(document, param)) for param in item[method].get("parameters", [])]
-                names = {(param.get("name"), param.get("in")) for param in own}
-                shared = [dict(resolve_ref(document, param)) for param in item.get("parameters", [])]
-                parameters = [param for param in shared if (param.get("name"), param.get("in")) not in names] + own
-                for parameter in parameters:
-                    values = self.known_values(label, str(parameter.get("name")))
-                    if values:
-                        parameter.pop("example", None)
-                        parameter["examples"] = {
-                            f"{KNOWN_EXAMPLE_PREFIX}-{index}": {"value": value} for index, value in enumerate(values)
-                        }
-                if parameters:
-                    item[method]["parameters"] = parameters
-            item.pop("parameters", None)  # merged into each operation above
-        return document
+        """The spec as schemathesis should see it: every operation, known ids as examples."""
+        return prepared_document(self.spec, self.known_values)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -170,9 +144,9 @@ class RunSettings:
             "phases": {"examples": {"enabled": True}, "coverage": {"enabled": True}, "fuzzing": {"enabled": True}},
             "checks": {name: {"enabled": False} for name in REPLACED_CHECKS},
         }
-        schemes = api.spec.raw.get("components", {}).get("securitySchemes", {})
         openapi: dict[str, dict[str, str]] = {}
-        for name, scheme in schemes.items():
+        for name, declared in api.spec.contract.schemes.items():
+            scheme = declared.raw
             kind = (scheme.get("type"), str(scheme.get("scheme", "")).lower())
             if kind == ("http", "bearer") and api.token and api.token_source is None:
                 openapi[name] = {"bearer": api.token}

@@ -10,26 +10,17 @@ split depends only on the specs and the selection, so every shard of a CI matrix
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from collections.abc import Sequence
 
 from apiconform.specs.document import Operation, SpecDocument
-from apiconform.specs.evidence import resolve_ref
+from apiconform.specs.size import input_size as operation_input_size
 
 __all__ = ["input_size", "split"]
 
-# Keys that document a schema without shaping what is generated.
-_ANNOTATIONS: Final = frozenset({"description", "summary", "example", "examples", "title", "x-doc", "x-evidence"})
-_MAX_DEPTH: Final = 64
-
 
 def input_size(spec: SpecDocument, operation: Operation) -> int:
-    """Schema nodes a request of this operation is generated from; 1 more, so no operation weighs nothing."""
-    return (
-        1
-        + _nodes(spec.raw, operation.raw.get("parameters", []), ())
-        + _nodes(spec.raw, operation.raw.get("requestBody", {}), ())
-    )
+    """Schema nodes a request of this operation is generated from (`specs/size.py`)."""
+    return operation_input_size(spec.contract.resolver, operation)
 
 
 def split(weights: Sequence[int], total: int) -> list[int]:
@@ -41,17 +32,3 @@ def split(weights: Sequence[int], total: int) -> list[int]:
         shards[position] = lightest
         loads[lightest] += weights[position]
     return shards
-
-
-def _nodes(document: Mapping[str, Any], node: Any, followed: tuple[str, ...]) -> int:
-    """Mappings and lists below `node`, `$ref`s followed once per path (a recursive schema counts once)."""
-    if len(followed) > _MAX_DEPTH:
-        return 0
-    if isinstance(node, Mapping):
-        reference = node.get("$ref")
-        if isinstance(reference, str):
-            return 0 if reference in followed else _nodes(document, resolve_ref(document, node), (*followed, reference))
-        return 1 + sum(_nodes(document, value, followed) for key, value in node.items() if key not in _ANNOTATIONS)
-    if isinstance(node, list):
-        return sum(_nodes(document, item, followed) for item in node)
-    return 0

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from typing import Any
 
-import jsonschema
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -34,8 +33,8 @@ from apiconform.sandbox._faults import FAULTS, Fault
 from apiconform.sandbox._samples import sample
 from apiconform.sandbox._storage import Store
 from apiconform.sandbox._validation import Inputs, Invalid, RequestContract
-from apiconform.specs.document import HTTP_METHODS, Operation, SpecDocument
-from apiconform.specs.evidence import resolve_ref
+from apiconform.specs.document import SpecDocument
+from apiconform.specs.model import HTTP_METHODS, Operation
 
 __all__ = [
     "ANONYMOUS",
@@ -122,8 +121,7 @@ def inputs_of(request: Request) -> Inputs:
 
 def documented_status(operation: Operation, preferred: Iterable[int], fallback: int) -> int:
     """The first of `preferred` the operation documents, else `fallback`."""
-    responses = operation.raw.get("responses", {})
-    return next((status for status in preferred if str(status) in responses), fallback)
+    return next((status for status in preferred if str(status) in operation.responses), fallback)
 
 
 def refuse(request: Request, preferred: Iterable[int], message: str) -> JSONResponse:
@@ -194,11 +192,9 @@ def _endpoint(
     spec: SpecDocument, operation: Operation, vendor: VendorApi | None, context: SandboxContext
 ) -> Callable[[Request], Awaitable[Response]]:
     faults = {fault for fault in context.faults if FAULTS[fault].api == spec.name}
-    requirements = operation.raw.get("security", spec.raw.get("security", []))
-    schemes = spec.raw.get("components", {}).get("securitySchemes", {})
     auth = _Auth(
-        requirements=requirements,
-        schemes=schemes,
+        requirements=list(operation.security),
+        schemes={name: scheme.raw for name, scheme in operation.schemes.items()},
         issuer=context.issuer,
         identity=vendor is not None and vendor.identity,
         skip=bool(faults & SKIP_AUTH),
@@ -299,7 +295,7 @@ class _Auth:
                 return replace(outcome, organizations=None, clients=None) if self.ignore_scoping else outcome
         refusals = [outcome for outcome in outcomes if isinstance(outcome, _Refusal)]
         lacking = next((refusal for refusal in refusals if refusal.insufficient_scope), None)
-        if lacking is not None and "403" in operation.raw.get("responses", {}):
+        if lacking is not None and "403" in operation.responses:
             return error_response(403, lacking.reason)
         kinds = {_scheme_kind(self.schemes.get(name, {})) for requirement in self.requirements for name in requirement}
         challenge = 'Basic realm="sandbox"' if kinds == {"basic"} else 'Bearer realm="sandbox"'
@@ -366,40 +362,25 @@ def _scheme_kind(scheme: Mapping[str, Any]) -> str:
 
 def generic_handler(spec: SpecDocument, operation: Operation) -> Handler:
     """The documented success status with a body built once from the documented schema, for unknown behaviour."""
-    responses = operation.raw.get("responses", {})
-    status = min((int(code) for code in responses if str(code).isdigit() and 200 <= int(code) < 300), default=200)  # noqa: PLR2004 - the 2xx class
-    response = resolve_ref(spec.raw, responses.get(str(status), {}))
-    content = response.get("content", {})
-    media = next((media for media in content if media == "application/json" or media.endswith("+json")), None)
+    successes = [int(code) for code in operation.responses if code.isdigit() and 200 <= int(code) < 300]  # noqa: PLR2004 - the 2xx class
+    status = min(successes, default=200)
+    response = operation.responses.get(str(status))
+    media = response.json if response is not None else None
     body: Any = None
-    if media is not None:
-        pointer = f"/paths/{_escape(operation.path)}/{operation.method}/responses/{status}/content/{_escape(media)}"
-        schema = content[media].get("schema", {})
-        body = sample(spec.raw, schema)
-        _check_sample(spec, pointer, body)
+    if media is not None and media.schema is not None:
+        body = sample(media.schema)
+        errors = [error.message for error in spec.contract.validators.errors(media.schema, body)]
+        if errors:
+            msg = f"the generic body for {media.schema.ref} does not match its schema: {errors[0]}"
+            raise ValueError(msg)
     encoded = json.dumps(body).encode() if media is not None else b""
 
     async def respond(_: Request, __: SandboxContext) -> Response:
         if media is None:
             return Response(status_code=status)
-        return Response(encoded, status_code=status, media_type=media)
+        return Response(encoded, status_code=status, media_type=media.name)
 
     return respond
-
-
-def _check_sample(spec: SpecDocument, pointer: str, body: Any) -> None:
-    schema = {"$ref": f"#{pointer}/schema"}
-    validator = jsonschema.Draft202012Validator(
-        {**spec.raw, **schema}, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
-    errors = [error.message for error in validator.iter_errors(body)]
-    if errors:
-        msg = f"the generic body for {pointer} does not match its schema: {errors[0]}"
-        raise ValueError(msg)
-
-
-def _escape(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1")
 
 
 async def _http_error(_: Request, exc: Exception) -> Response:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from apiconform.specs.evidence import resolve_ref
+from apiconform.specs.schema import Schema
 
 __all__ = ["sample"]
 
@@ -27,9 +27,9 @@ _FORMAT_SAMPLES: dict[str, str] = {
 }
 
 
-def sample(document: Mapping[str, Any], schema: Mapping[str, Any], *, name: str = "value", depth: int = 0) -> Any:
-    """An instance of `schema` (local `$ref`s resolved in `document`); `name` labels otherwise plain strings."""
-    node = resolve_ref(document, schema)
+def sample(schema: Schema, *, name: str = "value", depth: int = 0) -> Any:
+    """An instance of `schema` (references followed by the model); `name` labels otherwise plain strings."""
+    node = schema.node
     for keyword in ("const", "default"):
         if keyword in node:
             return node[keyword]
@@ -40,34 +40,30 @@ def sample(document: Mapping[str, Any], schema: Mapping[str, Any], *, name: str 
     if "example" in node:
         return node["example"]
     for keyword in ("anyOf", "oneOf"):
-        branches = node.get(keyword)
-        if isinstance(branches, list) and branches:
-            return _merge(sample(document, branches[0], name=name, depth=depth), _own(document, node, name, depth))
-    parts = node.get("allOf")
-    if isinstance(parts, list) and parts:
-        merged: Any = _own(document, node, name, depth)
+        first = next(schema.parts(keyword), None)
+        if first is not None:
+            return _merge(sample(first, name=name, depth=depth), _own(schema, name, depth))
+    parts = list(schema.parts("allOf"))
+    if parts:
+        merged: Any = _own(schema, name, depth)
         for part in parts:
-            merged = _merge(merged, sample(document, part, name=name, depth=depth))
+            merged = _merge(merged, sample(part, name=name, depth=depth))
         return merged
-    return _own(document, node, name, depth)
+    return _own(schema, name, depth)
 
 
-def _own(document: Mapping[str, Any], node: Mapping[str, Any], name: str, depth: int) -> Any:
+def _own(schema: Schema, name: str, depth: int) -> Any:
+    node = schema.node
     kind = _type(node)
     if kind == "object":
         if depth >= MAX_DEPTH:
             return {}
-        properties = node.get("properties", {})
-        return {
-            key: sample(document, value, name=key, depth=depth + 1)
-            for key, value in properties.items()
-            if isinstance(value, Mapping)
-        }
+        return {key: sample(value, name=key, depth=depth + 1) for key, value in schema.properties().items()}
     if kind == "array":
-        items = node.get("items")
-        if depth >= MAX_DEPTH or not isinstance(items, Mapping):
+        items = schema.items()
+        if depth >= MAX_DEPTH or items is None:
             return []
-        return [sample(document, items, name=name, depth=depth + 1)] * max(1, int(node.get("minItems", 1)))
+        return [sample(items, name=name, depth=depth + 1)] * max(1, int(node.get("minItems", 1)))
     scalars: dict[str | None, Any] = {
         "integer": int(node.get("minimum", 0)),
         "number": float(node.get("minimum", 0)),

@@ -10,22 +10,21 @@ from __future__ import annotations
 import email.policy
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import parse_qsl, quote
+from typing import Any, Protocol
+from urllib.parse import parse_qsl
 
 import jsonschema
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 from starlette.requests import Request
 
-from apiconform.specs.document import Operation, SpecDocument
-from apiconform.specs.evidence import resolve_ref
+from apiconform.specs.document import SpecDocument
+from apiconform.specs.model import Operation
+from apiconform.specs.schema import Schema
+from apiconform.specs.validation import Validators
 
 __all__ = ["Inputs", "Invalid", "RequestContract"]
 
-SPEC_URI = "urn:apiconform:sandbox-spec"
 _INTEGER = re.compile(r"-?\d+")
 _BOUNDARY = re.compile(r"boundary=(\"[^\"]+\"|[^;\s]+)", re.IGNORECASE)
 _NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
@@ -55,18 +54,33 @@ class Inputs:
     media_type: str = ""
 
 
+class _Validator(Protocol):
+    def iter_errors(self, instance: Any) -> Iterator[jsonschema.ValidationError]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _AgainstSchema:
+    """Validation in the document's own registry (`specs/validation.py`), so a `$ref` anywhere resolves."""
+
+    validators: Validators
+    schema: Schema
+
+    def iter_errors(self, instance: Any) -> Iterator[jsonschema.ValidationError]:
+        return self.validators.errors(self.schema, instance)
+
+
 @dataclass(frozen=True, slots=True)
 class _Parameter:
     name: str
     location: str
     required: bool
     schema: Mapping[str, Any]
-    validator: jsonschema.Draft202012Validator
+    validator: _Validator
 
 
 @dataclass(frozen=True, slots=True)
 class _Media:
-    validator: jsonschema.Draft202012Validator
+    validator: _Validator
     # Top-level properties the schema types as arrays, so a form's repeated field reads as a list.
     arrays: frozenset[str]
 
@@ -77,33 +91,7 @@ class _Body:
     media: dict[str, _Media]
 
 
-class _Validators:
-    """One registry per spec document, so `$ref`s inside parameter and body schemas resolve."""
-
-    def __init__(self, document: Mapping[str, Any]) -> None:
-        resource = Resource.from_contents(dict(document), default_specification=DRAFT202012)
-        self.registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
-
-    def at(self, pointer: str) -> jsonschema.Draft202012Validator:
-        return jsonschema.Draft202012Validator(
-            {"$ref": f"{SPEC_URI}#{quote(pointer, safe='/~')}"},
-            registry=self.registry,
-            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
-        )
-
-    def anything(self) -> jsonschema.Draft202012Validator:
-        return jsonschema.Draft202012Validator({})
-
-
-# Keyed by id() with the document kept alive in the value, so an id is never reused while cached.
-_VALIDATORS: dict[int, tuple[Mapping[str, Any], _Validators]] = {}
-
-
-def _validators(document: Mapping[str, Any]) -> _Validators:
-    cached = _VALIDATORS.get(id(document))
-    if cached is None or cached[0] is not document:
-        cached = _VALIDATORS[id(document)] = (document, _Validators(document))
-    return cached[1]
+_ANYTHING = jsonschema.Draft202012Validator({})
 
 
 class RequestContract:
@@ -111,21 +99,20 @@ class RequestContract:
 
     def __init__(self, spec: SpecDocument, operation: Operation, *, ignored: frozenset[str] = frozenset()) -> None:
         """`ignored` names JSON Schema keywords this server does not enforce (how a fault relaxes it)."""
-        validators = _validators(spec.raw)
+        validators = spec.contract.validators
         self.ignored = ignored
-        document = spec.raw
         self.operation = operation
         self.parameters = [
             _Parameter(
-                name=str(resolved["name"]),
-                location=str(resolved["in"]),
-                required=bool(resolved.get("required", resolved.get("in") == "path")),
-                schema=resolve_ref(document, resolved.get("schema", {})),
-                validator=validators.at(pointer + "/schema"),
+                name=parameter.name,
+                location=parameter.location,
+                required=parameter.required,
+                schema=parameter.schema.node if parameter.schema is not None else {},
+                validator=_AgainstSchema(validators, parameter.schema) if parameter.schema is not None else _ANYTHING,
             )
-            for resolved, pointer in _parameters(document, operation)
+            for parameter in operation.parameters
         ]
-        self.body = _body(document, operation, validators)
+        self.body = _body(operation, validators)
 
     def parse(self, request: Request, raw_body: bytes) -> Inputs:
         """The request's typed inputs; raises Invalid when the contract does not allow them."""
@@ -194,45 +181,18 @@ class RequestContract:
         return body, media_type
 
 
-def _parameters(document: Mapping[str, Any], operation: Operation) -> list[tuple[Mapping[str, Any], str]]:
-    """Each parameter resolved, with the JSON pointer of its definition (for `$ref`s inside its schema)."""
-    path_item = _escape(operation.path)
-    found: dict[tuple[str, str], tuple[Mapping[str, Any], str]] = {}
-    item = document.get("paths", {}).get(operation.path, {})
-    for base, parameters in (
-        (f"/paths/{path_item}/parameters", item.get("parameters", [])),
-        (f"/paths/{path_item}/{operation.method}/parameters", item.get(operation.method, {}).get("parameters", [])),
-    ):
-        for index, parameter in enumerate(parameters):
-            pointer = f"{base}/{index}"
-            if "$ref" in parameter:
-                pointer = str(parameter["$ref"]).removeprefix("#")
-            resolved = resolve_ref(document, parameter)
-            found[(str(resolved.get("name")), str(resolved.get("in")))] = (resolved, pointer)
-    return list(found.values())
-
-
-def _body(document: Mapping[str, Any], operation: Operation, validators: _Validators) -> _Body | None:
-    request_body = operation.raw.get("requestBody")
-    if not isinstance(request_body, Mapping):
+def _body(operation: Operation, validators: Validators) -> _Body | None:
+    if operation.request_body is None:
         return None
-    pointer = f"/paths/{_escape(operation.path)}/{operation.method}/requestBody"
-    if "$ref" in request_body:
-        pointer = str(request_body["$ref"]).removeprefix("#")
-    resolved = resolve_ref(document, request_body)
     media: dict[str, _Media] = {}
-    for media_type, definition in resolved.get("content", {}).items():
-        schema = resolve_ref(document, definition.get("schema", {}))
-        arrays = frozenset(
-            str(name)
-            for name, child in schema.get("properties", {}).items()
-            if isinstance(child, Mapping) and resolve_ref(document, child).get("type") == "array"
+    for media_type, definition in operation.request_body.content.items():
+        schema = definition.schema
+        properties = schema.properties() if schema is not None else {}
+        arrays = frozenset(name for name, child in properties.items() if child.get("type") == "array")
+        media[media_type.lower()] = _Media(
+            validator=_AgainstSchema(validators, schema) if schema is not None else _ANYTHING, arrays=arrays
         )
-        at = f"{pointer}/content/{_escape(str(media_type))}/schema" if "schema" in definition else None
-        media[str(media_type).lower()] = _Media(
-            validator=validators.at(at) if at else validators.anything(), arrays=arrays
-        )
-    return _Body(required=bool(resolved.get("required", False)), media=media)
+    return _Body(required=operation.request_body.required, media=media)
 
 
 def _multi(items: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -328,7 +288,3 @@ def _multipart(content_type: str, raw: bytes) -> list[tuple[str, str]]:
 
 def _where(path: Any) -> str:
     return "".join(f"/{part}" for part in path)
-
-
-def _escape(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1")

@@ -16,40 +16,15 @@ from openapi_spec_validator import validate as validate_openapi
 
 from apiconform.core.errors import SpecError
 from apiconform.core.vocabulary import Evidence
-from apiconform.specs.evidence import evidence_of, resolve_ref
+from apiconform.specs.contract import Contract
+from apiconform.specs.model import Operation
 
 __all__ = ["Operation", "SpecDocument", "discover_specs", "load_spec"]
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 # libyaml's parser builds the same objects as PyYAML's pure-Python SafeLoader about ten times faster; every
 # run reads every spec at start-up (twice with discovery), so this is most of a short run's spec-loading time.
 _YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Operation:
-    """One operation of a spec, with the evidence that decides whether its findings can fail a gate."""
-
-    method: str
-    path: str
-    operation_id: str
-    evidence: Evidence
-    status_codes_evidence: Evidence
-    doc: str
-    raw: dict[str, Any] = field(repr=False, compare=False)
-
-    @property
-    def label(self) -> str:
-        return f"{self.method.upper()} {self.path}"
-
-    @property
-    def documented_statuses(self) -> list[str]:
-        return list(self.raw.get("responses", {}))
-
-    @property
-    def path_parameters(self) -> list[str]:
-        return [param["name"] for param in self.raw.get("parameters", []) if param.get("in") == "path"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,6 +34,8 @@ class SpecDocument:
     name: str
     path: Path
     raw: dict[str, Any] = field(repr=False, compare=False)
+    # Set from the config (`evidence-default`): the level of everything the document does not mark.
+    evidence_default: Evidence | None = None
 
     @property
     def title(self) -> str:
@@ -69,56 +46,20 @@ class SpecDocument:
         return str(self.raw.get("info", {}).get("version", ""))
 
     @cached_property
+    def contract(self) -> Contract:
+        """The resolved model every other layer reads; built on first use, once per document."""
+        return Contract(self.raw, self.path, default=self.evidence_default)
+
+    @property
     def operations(self) -> list[Operation]:
-        found = []
-        for path, item in self.raw.get("paths", {}).items():
-            shared = item.get("parameters", [])
-            for method in HTTP_METHODS:
-                if method not in item:
-                    continue
-                raw = dict(item[method])
-                # Parameters resolved and merged once here: path-item ones apply unless the operation overrides.
-                own_parameters = [dict(resolve_ref(self.raw, param)) for param in raw.get("parameters", [])]
-                own = {(param.get("name"), param.get("in")) for param in own_parameters}
-                inherited = [
-                    dict(resolve_ref(self.raw, param))
-                    for param in shared
-                    if (resolve_ref(self.raw, param).get("name"), resolve_ref(self.raw, param).get("in")) not in own
-                ]
-                if inherited or own_parameters:
-                    raw["parameters"] = [*inherited, *own_parameters]
-                evidence = evidence_of(raw)
-                found.append(
-                    Operation(
-                        method=method,
-                        path=path,
-                        operation_id=str(raw.get("operationId", f"{method}:{path}")),
-                        evidence=evidence,
-                        status_codes_evidence=Evidence.weakest(
-                            evidence, evidence_of(raw, key="x-status-codes-evidence", default=Evidence.INFERRED)
-                        ),
-                        doc=str(raw.get("x-doc", "")),
-                        raw=raw,
-                    )
-                )
-        return found
+        return self.contract.operations
 
     def security_evidence(self, operation: Operation) -> Evidence | None:
         """How well the need for credentials is known; None for an operation that needs none."""
-        requirements = operation.raw.get("security", self.raw.get("security", []))
-        schemes = self.raw.get("components", {}).get("securitySchemes", {})
-        names = [name for requirement in requirements for name in requirement if name in schemes]
-        if not names:
-            return None
-        return Evidence.weakest(
-            operation.evidence, *(evidence_of(resolve_ref(self.raw, schemes[name])) for name in names)
-        )
+        return operation.security_evidence
 
     def operation(self, method: str, path: str) -> Operation | None:
-        for operation in self.operations:
-            if operation.method == method.lower() and operation.path == path:
-                return operation
-        return None
+        return self.contract.operation(method, path)
 
 
 SPEC_DIR_NAME = "specs"

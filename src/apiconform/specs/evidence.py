@@ -11,7 +11,7 @@ from typing import Any
 
 from apiconform.core.vocabulary import Evidence
 
-__all__ = ["child_schema", "evidence_of", "resolve_ref", "schema_node_evidence"]
+__all__ = ["child_schema", "evidence_of", "evidence_through", "resolve_ref", "schema_node_evidence"]
 
 MAX_REF_DEPTH = 32
 
@@ -94,3 +94,15 @@ def _pointer(document: Mapping[str, Any], ref: str) -> Mapping[str, Any]:
             return {}
         node = node[key]
     return node if isinstance(node, Mapping) else {}
+
+
+def evidence_through(inherited: Evidence, *nodes: Mapping[str, Any]) -> Evidence:
+    """The evidence of the last node reached through the others: the weakest mark on the way.
+
+    A node without a mark inherits; a mark can only lower what reached it, so a documented component
+    referenced from an inferred response is as well known as that response, no better.
+    """
+    evidence = inherited
+    for node in nodes:
+        evidence = Evidence.weakest(evidence, evidence_of(node, default=evidence))
+    return evidence

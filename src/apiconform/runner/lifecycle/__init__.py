@@ -92,17 +92,13 @@ def _run(
         mine = plan in owned
         if not plan.needs <= bound.keys() or not (mine or needed & set(plan.provides)):
             continue
-        resource = _guarded(
-            flow, plan.operation.label, partial(create, flow, api.spec.raw, plan, bound, f"{tag}{index}")
-        )
+        resource = _guarded(flow, plan.operation.label, partial(create, flow, plan, bound, f"{tag}{index}"))
         if resource is None:
             continue
         bound.update(resource.path)
         if mine:
             made.append(resource)
-            _guarded(
-                flow, plan.operation.label, partial(check_defaults, flow, api.spec.raw, plan, bound, f"{tag}{index}")
-            )
+            _guarded(flow, plan.operation.label, partial(check_defaults, flow, plan, bound, f"{tag}{index}"))
     moves = [rule for rule in transitions(api.spec) if rule.operation.label in reachable]
     for resource in made:
         allowed = [rule for rule in moves if api.may_send(rule.operation.label)]

@@ -26,7 +26,6 @@ from apiconform.runner.lifecycle.values import (
     uniquify,
 )
 from apiconform.runner.scenarios._kit import Exchange
-from apiconform.specs.evidence import evidence_of, resolve_ref
 
 __all__ = ["Created", "check_defaults", "create"]
 
@@ -46,15 +45,13 @@ class Created:
     record: dict[str, Any]
 
 
-def create(
-    flow: Flow, document: dict[str, Any], creation: Creation, bound: dict[str, Any], tag: str, *, omit: str = ""
-) -> Created | None:
+def create(flow: Flow, creation: Creation, bound: dict[str, Any], tag: str, *, omit: str = "") -> Created | None:
     """One create, followed to the stored record; every step that breaks says so on the create operation."""
     operation = creation.operation
     path = flow.path_for(operation)
     if path is None:
         return None
-    body = bind(uniquify(document, creation.schema, creation.example, tag), bound)
+    body = bind(uniquify(creation.schema, creation.example, tag), bound)
     if omit:
         for item in items_of(body):
             item.pop(omit, None)
@@ -79,23 +76,20 @@ def create(
     if readback is None:
         return None
     sent = items_of(body)[0] if items_of(body) else {}
-    return _read_back(flow, document, creation, readback, exchange, answer, path, body, sent)
+    return _read_back(flow, creation, readback, exchange, answer, path, body, sent)
 
 
-def check_defaults(flow: Flow, document: dict[str, Any], creation: Creation, bound: dict[str, Any], tag: str) -> None:
+def check_defaults(flow: Flow, creation: Creation, bound: dict[str, Any], tag: str) -> None:
     """For each defaulted field of the created item: omit it, and the stored record must hold the default."""
-    schema = resolve_ref(document, item_schema(document, creation.schema, creation.example))
-    defaulted = [
-        (name, resolve_ref(document, node))
-        for name, node in schema.get("properties", {}).items()
-        if isinstance(node, dict) and "default" in resolve_ref(document, node)
-    ][:MAX_DEFAULTS]
+    schema = item_schema(creation.schema, creation.example)
+    properties = schema.properties() if schema is not None else {}
+    defaulted = [(name, node) for name, node in properties.items() if "default" in node][:MAX_DEFAULTS]
     for index, (name, node) in enumerate(defaulted):
-        made = create(flow, document, creation, bound, f"{tag}-d{index}", omit=name)
+        made = create(flow, creation, bound, f"{tag}-d{index}", omit=name)
         if made is None:
             continue
         flow.outcome(creation.operation).checks_run.add(CheckClass.DEFAULT)
-        value, default = made.record.get(name, MISSING), node["default"]
+        value, default = made.record.get(name, MISSING), node.get("default")
         if value is not MISSING and same(value, default):
             continue
         last = flow.last[made.reader.operation.label]
@@ -103,9 +97,7 @@ def check_defaults(flow: Flow, document: dict[str, Any], creation: Creation, bou
             creation.operation,
             last,
             check=CheckClass.DEFAULT,
-            evidence=Evidence.weakest(
-                creation.operation.evidence, made.reader.evidence, evidence_of(node, default=evidence_of(schema))
-            ),
+            evidence=Evidence.weakest(creation.operation.evidence, made.reader.evidence, node.evidence),
             title=f"Default of {name!r} not applied on create",
             message=f"Created without {name!r}; the record read back does not hold the documented default.",
             expected=f"{name} = {default!r}",
@@ -173,7 +165,6 @@ def _settle(
 
 def _read_back(
     flow: Flow,
-    document: dict[str, Any],
     creation: Creation,
     readback: Readback,
     exchange: Exchange,
@@ -196,7 +187,7 @@ def _read_back(
         )
         return None
     read = flow.send(readback.operation, target, check=CheckClass.STATEFUL)
-    keys = unique_keys(document, creation.schema, creation.example)
+    keys = unique_keys(creation.schema, creation.example)
     record = find_record(json_body(read), sent, keys) if read.succeeded else None
     if record is None:
         flow.fail(

@@ -9,13 +9,15 @@ business key the run must make unique before sending an example twice). Nothing 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from apiconform.core.vocabulary import Evidence
 from apiconform.specs.document import Operation, SpecDocument
-from apiconform.specs.evidence import evidence_of, resolve_ref
+from apiconform.specs.evidence import evidence_of
+from apiconform.specs.model import Link
+from apiconform.specs.schema import Schema
 
 __all__ = ["Creation", "Poll", "Readback", "Transition", "creations", "reader_of", "transitions"]
 
@@ -44,7 +46,7 @@ class Poll:
 class Creation:
     operation: Operation
     example: Any
-    schema: dict[str, Any]
+    schema: Schema | None
     poll: Poll | None = None
     # A synchronous create names its resource in its own answer (a link marked `x-created`).
     created: Readback | None = None
@@ -77,17 +79,17 @@ def creations(spec: SpecDocument) -> list[Creation]:
     """Every write operation with a JSON request example; those that need another created resource last."""
     found = []
     for operation in spec.operations:
-        body = resolve_ref(spec.raw, operation.raw.get("requestBody", {}))
-        media = body.get("content", {}).get("application/json", {}) if isinstance(body, dict) else {}
-        if operation.method not in {"post", "put"} or "example" not in media:
+        body = operation.request_body
+        media = body.content.get("application/json") if body is not None else None
+        if operation.method not in {"post", "put"} or media is None or "example" not in media.raw:
             continue
         found.append(
             Creation(
                 operation=operation,
-                example=media["example"],
-                schema=dict(media.get("schema", {})),
+                example=media.example,
+                schema=media.schema,
                 poll=_poll(spec, operation),
-                created=_created(spec, operation),
+                created=_created(operation, spec),
             )
         )
     ordered = [
@@ -130,41 +132,41 @@ def reader_of(spec: SpecDocument, operation: Operation) -> Operation | None:
 
 
 def _poll(spec: SpecDocument, operation: Operation) -> Poll | None:
-    for link in _links(spec, operation):
-        rule = link.get("x-poll")
-        target = _by_id(spec, str(link.get("operationId", "")))
+    for link in _links(operation):
+        rule = link.raw.get("x-poll")
+        target = _by_id(spec, link.operation_id)
         if not isinstance(rule, dict) or target is None or "status" not in rule:
             continue
         created = rule.get("created")
         return Poll(
             operation=target,
-            parameters=_expressions(link),
+            parameters=link.parameters,
             status=str(rule["status"]),
             terminal=frozenset(str(value).upper() for value in rule.get("terminal", [])),
-            link_evidence=evidence_of(link),
-            doc=str(rule.get("x-doc", link.get("x-doc", operation.doc))),
-            created=_readback(spec, created, evidence_of(link)) if isinstance(created, dict) else None,
+            link_evidence=link.evidence,
+            doc=str(rule.get("x-doc", link.raw.get("x-doc", operation.doc))),
+            created=_readback(spec, created, link.evidence) if isinstance(created, dict) else None,
         )
     return None
 
 
-def _created(spec: SpecDocument, operation: Operation) -> Readback | None:
-    link = next((link for link in _links(spec, operation) if link.get("x-created") is True), None)
-    return _readback(spec, link, evidence_of(link)) if link is not None else None
+def _created(operation: Operation, spec: SpecDocument) -> Readback | None:
+    link = next((link for link in _links(operation) if link.raw.get("x-created") is True), None)
+    return _readback(spec, link.raw, link.evidence) if link is not None else None
 
 
-def _readback(spec: SpecDocument, link: dict[str, Any], evidence: Evidence) -> Readback | None:
+def _readback(spec: SpecDocument, link: Mapping[str, Any], evidence: Evidence) -> Readback | None:
     reader = _by_id(spec, str(link.get("operationId", "")))
     return Readback(operation=reader, parameters=_expressions(link), evidence=evidence) if reader else None
 
 
-def _links(spec: SpecDocument, operation: Operation) -> Iterator[dict[str, Any]]:
-    for status, response in operation.raw.get("responses", {}).items():
-        if str(status).startswith("2"):
-            yield from resolve_ref(spec.raw, response).get("links", {}).values()
+def _links(operation: Operation) -> Iterator[Link]:
+    for status, response in operation.responses.items():
+        if status.startswith("2"):
+            yield from response.links.values()
 
 
-def _expressions(link: dict[str, Any]) -> dict[str, str]:
+def _expressions(link: Mapping[str, Any]) -> dict[str, str]:
     return {str(name): str(value) for name, value in link.get("parameters", {}).items()}
 
 

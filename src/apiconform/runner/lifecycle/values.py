@@ -6,7 +6,7 @@ import copy
 from datetime import UTC, datetime
 from typing import Any
 
-from apiconform.specs.evidence import child_schema, resolve_ref
+from apiconform.specs.schema import Schema
 
 __all__ = [
     "MISSING",
@@ -60,17 +60,17 @@ def items_of(body: Any) -> list[dict[str, Any]]:
     return []
 
 
-def unique_keys(document: dict[str, Any], schema: Any, body: Any) -> set[str]:
+def unique_keys(schema: Schema | None, body: Any) -> set[str]:
     """Names of the item properties marked `x-unique`."""
-    node = item_schema(document, schema, body)
-    properties = node.get("properties", {}) if isinstance(node, dict) else {}
-    return {name for name, node in properties.items() if isinstance(node, dict) and node.get("x-unique")}
+    node = item_schema(schema, body)
+    properties = node.properties() if node is not None else {}
+    return {name for name, child in properties.items() if child.get("x-unique")}
 
 
-def uniquify(document: dict[str, Any], schema: Any, body: Any, tag: str) -> Any:
+def uniquify(schema: Schema | None, body: Any, tag: str) -> Any:
     """A copy whose unique business keys carry this run's tag, so a second create is not a duplicate."""
     copied = copy.deepcopy(body)
-    keys = unique_keys(document, schema, copied)
+    keys = unique_keys(schema, copied)
     for item in items_of(copied):
         for key in keys & set(item):
             item[key] = f"{item[key]}-{tag}"
@@ -135,12 +135,11 @@ def _objects(node: Any) -> list[dict[str, Any]]:
     return found
 
 
-def item_schema(document: dict[str, Any], schema: Any, body: Any) -> Any:
-    resolved = resolve_ref(document, schema)
-    if isinstance(body, dict):
+def item_schema(schema: Schema | None, body: Any) -> Schema | None:
+    """The schema of the created items: of the body's list member's items, or of the body itself."""
+    if schema is not None and isinstance(body, dict):
         for name, value in body.items():
             if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
-                listed = child_schema(document, resolved, name)
-                items = child_schema(document, resolve_ref(document, listed), 0) if listed is not None else None
-                return resolve_ref(document, items) if items is not None else {}
-    return resolved
+                listed = schema.child(name)
+                return listed.child(0) if listed is not None else None
+    return schema

@@ -16,8 +16,7 @@ from apiconform.core.redaction import Redactor
 from apiconform.core.vocabulary import CheckClass, Evidence
 from apiconform.runner.limits import RequestGate
 from apiconform.runner.settings import ApiTarget
-from apiconform.specs.document import Operation
-from apiconform.specs.evidence import evidence_of, resolve_ref
+from apiconform.specs.model import Operation, Parameter, Response
 
 __all__ = ["READ_METHODS", "Exchange", "ScenarioOutcome", "Sender"]
 
@@ -63,9 +62,8 @@ class Sender:
     def is_read(self) -> bool:
         return self.operation.method in READ_METHODS
 
-    def path_parameters(self) -> list[dict[str, Any]]:
-        resolved = [dict(resolve_ref(self.api.spec.raw, param)) for param in self.operation.raw.get("parameters", [])]
-        return [param for param in resolved if param.get("in") == "path"]
+    def path_parameters(self) -> list[Parameter]:
+        return [parameter for parameter in self.operation.parameters if parameter.location == "path"]
 
     def known_value(self, name: str) -> str | None:
         values = self.api.known_values(self.operation.label, name)
@@ -75,22 +73,19 @@ class Sender:
         """Path values that reach a real resource, or None when some parameter has no known value."""
         values = {}
         for parameter in self.path_parameters():
-            value = self.known_value(str(parameter["name"]))
+            value = self.known_value(parameter.name)
             if value is None:
                 return None
-            values[str(parameter["name"])] = value
+            values[parameter.name] = value
         return values
 
-    def documented(self, status: str) -> dict[str, Any] | None:
-        responses = self.operation.raw.get("responses", {})
-        return dict(resolve_ref(self.api.spec.raw, responses[status])) if status in responses else None
+    def documented(self, status: str) -> Response | None:
+        return self.operation.responses.get(status)
 
     def response_evidence(self, status: str) -> Evidence:
         """How well a documented status is known; an undocumented one is our inference."""
         response = self.documented(status)
-        if response is None:
-            return Evidence.INFERRED
-        return Evidence.weakest(self.operation.evidence, evidence_of(response))
+        return Evidence.INFERRED if response is None else response.evidence
 
     def send(
         self,
@@ -159,9 +154,8 @@ class Sender:
     def body_findings(self, exchange: Exchange, *, source: str) -> list[Finding]:
         """The documented body check on a scenario's response, so error bodies are held to their schema."""
         violations = body_violations(
-            self.api.spec.raw,
-            path=self.operation.path,
-            method=self.operation.method,
+            self.api.spec.contract,
+            self.operation,
             status=exchange.status,
             content_type=exchange.response.headers.get("content-type", ""),
             body=exchange.response.content,

@@ -14,8 +14,7 @@ from typing import Any
 from apiconform.core.findings import Finding
 from apiconform.core.vocabulary import CheckClass, Evidence
 from apiconform.runner.scenarios._kit import Exchange, ScenarioOutcome, Sender
-from apiconform.specs.evidence import evidence_of, resolve_ref
-from apiconform.specs.responses import response_contract
+from apiconform.specs.schema import Schema
 
 __all__ = ["paging_defaults"]
 
@@ -28,15 +27,12 @@ def paging_defaults(sender: Sender) -> ScenarioOutcome:
     array = _array_property(sender)
     if not sender.is_read or path is None or array is None:
         return outcome
-    for raw in sender.operation.raw.get("parameters", []):
-        parameter = dict(resolve_ref(sender.api.spec.raw, raw))
-        schema = dict(resolve_ref(sender.api.spec.raw, parameter.get("schema", {})))
-        if parameter.get("in") != "query" or schema.get("type") != "integer":
+    for parameter in sender.operation.parameters:
+        schema = parameter.schema
+        if parameter.location != "query" or schema is None or not schema.is_type("integer"):
             continue
-        evidence = Evidence.weakest(
-            sender.operation.evidence, evidence_of(parameter, default=sender.operation.evidence), evidence_of(schema)
-        )
-        for query, limit, title, expected in _checks(parameter, schema):
+        evidence = schema.evidence
+        for query, limit, title, expected in _checks(parameter.name, schema):
             exchange = sender.send(path, query=query)
             outcome.requests += 1
             outcome.checks_run.add(CheckClass.DEFAULT)
@@ -45,9 +41,9 @@ def paging_defaults(sender: Sender) -> ScenarioOutcome:
                 outcome.findings.append(
                     _finding(sender, exchange, evidence, array, title=title, expected=expected, count=count)
                 )
-        fallback = parameter.get("x-fallback") or schema.get("x-fallback")
+        fallback = parameter.raw.get("x-fallback") or schema.get("x-fallback")
         if isinstance(fallback, dict) and {"below", "value"} <= set(fallback):
-            _check_fallback(sender, outcome, path, array, str(parameter["name"]), fallback, evidence)
+            _check_fallback(sender, outcome, path, array, parameter.name, fallback, evidence)
     return outcome
 
 
@@ -97,9 +93,8 @@ def _finding(
     )
 
 
-def _checks(parameter: dict[str, Any], schema: dict[str, Any]) -> list[tuple[dict[str, Any] | None, int, str, str]]:
+def _checks(name: str, schema: Schema) -> list[tuple[dict[str, Any] | None, int, str, str]]:
     """(query, most items allowed, title, expectation) for each documented bound of one parameter."""
-    name = str(parameter["name"])
     found: list[tuple[dict[str, Any] | None, int, str, str]] = []
     default = schema.get("default")
     if isinstance(default, int) and not isinstance(default, bool):
@@ -121,14 +116,14 @@ def _checks(parameter: dict[str, Any], schema: dict[str, Any]) -> list[tuple[dic
 
 def _array_property(sender: Sender) -> str | None:
     """Pointer to the documented item array of a 200 response: the root, or its first array property."""
-    contract = response_contract(sender.api.spec.raw, sender.operation.path, sender.operation.method, 200)
-    if contract is None:
+    response = sender.operation.response(200)
+    media = response.json if response is not None else None
+    if media is None or media.schema is None:
         return None
-    root = resolve_ref(sender.api.spec.raw, contract.schema)
-    if root.get("type") == "array":
+    if media.schema.get("type") == "array":
         return ""
-    for name, child in root.get("properties", {}).items():
-        if resolve_ref(sender.api.spec.raw, child).get("type") == "array":
+    for name, child in media.schema.properties().items():
+        if child.get("type") == "array":
             return f"/{name}"
     return None
 

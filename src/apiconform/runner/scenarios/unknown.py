@@ -10,7 +10,7 @@ from typing import Any
 
 from apiconform.core.vocabulary import CheckClass
 from apiconform.runner.scenarios._kit import ScenarioOutcome, Sender
-from apiconform.specs.evidence import resolve_ref
+from apiconform.specs.schema import Schema
 
 __all__ = ["unknown_resource"]
 
@@ -26,15 +26,12 @@ def unknown_resource(sender: Sender) -> ScenarioOutcome:
     if not sender.is_read or not parameters:
         return outcome
     *context, resource = parameters
-    values = {
-        str(param["name"]): sender.known_value(str(param["name"])) or _unknown_value(param.get("schema", {}))
-        for param in context
-    }
-    values[str(resource["name"])] = _unknown_value(resolve_ref(sender.api.spec.raw, resource.get("schema", {})))
+    values = {param.name: sender.known_value(param.name) or _unknown_value(param.schema) for param in context}
+    values[resource.name] = _unknown_value(resource.schema)
     exchange = sender.send(values)
     outcome.requests = 1
     outcome.checks_run |= {CheckClass.SERVER_ERROR, CheckClass.ERROR_CODE, CheckClass.STATUS_CODE, CheckClass.SCHEMA}
-    name = resource["name"]
+    name = resource.name
     documented_404 = sender.documented("404") is not None
     expected = "status 404" if documented_404 else "a 4xx status"
     status = exchange.status
@@ -63,7 +60,7 @@ def unknown_resource(sender: Sender) -> ScenarioOutcome:
             )
         )
     elif sender.documented(str(status)) is None:
-        documented = ", ".join(sender.operation.raw.get("responses", {}))
+        documented = ", ".join(sender.operation.documented_statuses)
         outcome.findings.append(
             sender.finding(
                 exchange,
@@ -79,11 +76,10 @@ def unknown_resource(sender: Sender) -> ScenarioOutcome:
     return outcome
 
 
-def _unknown_value(schema: Any) -> Any:
+def _unknown_value(schema: Schema | None) -> Any:
     """A value the schema accepts, so the server's answer is about existence, not about validation."""
-    kind = schema.get("type") if isinstance(schema, dict) else None
-    if kind == "integer":
+    if schema is not None and schema.is_type("integer"):
         return UNKNOWN_INTEGER
-    if isinstance(schema, dict) and schema.get("format") == "uuid":
+    if schema is not None and schema.get("format") == "uuid":
         return UNKNOWN_UUID
     return UNKNOWN_STRING

@@ -1,0 +1,120 @@
+"""Validating instances against the model's schemas, in the document's own registry.
+
+The whole document (and any file it references) is one registry, and a validator is a `$ref` to the
+address of the schema the model holds, so a `$ref` anywhere resolves the same way on both paths: the
+Rust validator (jsonschema-rs) answers the common case, a valid instance, fast; the Python one
+(jsonschema) explains a failing one. OpenAPI 3.0 schemas are JSON Schema with a few words of their
+own (`nullable`, boolean exclusive bounds); they are rewritten to 2020-12 once, in place of a copy.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import jsonschema
+import jsonschema_rs
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchResource
+from referencing.jsonschema import DRAFT202012
+
+from apiconform.core.errors import SpecError
+from apiconform.specs.resolve import Resolver
+from apiconform.specs.schema import Schema
+
+__all__ = ["Validators", "as_json_schema"]
+
+
+class Validators:
+    """Validators per schema address of one document, built on first use and reused for every instance."""
+
+    def __init__(self, resolver: Resolver, *, openapi: str) -> None:
+        self.resolver = resolver
+        self.legacy = openapi.startswith("3.0")
+        self._contents: dict[str, Any] = {}
+        self._fast_registry: jsonschema_rs.Registry | None = None
+        self._registry: Registry[Any] | None = None
+        self._fast: dict[str, Any] = {}
+        self._slow: dict[str, jsonschema.Draft202012Validator] = {}
+
+    def is_valid(self, schema: Schema, instance: Any) -> bool | None:
+        """The Rust validator's answer; None when it cannot compile the schema (the Python one then decides)."""
+        if schema.ref not in self._fast:
+            try:
+                self._fast[schema.ref] = jsonschema_rs.Draft202012Validator(
+                    {"$ref": schema.ref}, registry=self._rust_registry(), validate_formats=True
+                )
+            except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError):
+                self._fast[schema.ref] = None
+        fast = self._fast[schema.ref]
+        return None if fast is None else bool(fast.is_valid(instance))
+
+    def errors(self, schema: Schema, instance: Any) -> Iterator[jsonschema.ValidationError]:
+        if schema.ref not in self._slow:
+            self._slow[schema.ref] = jsonschema.Draft202012Validator(
+                {"$ref": schema.ref},
+                registry=self._python_registry(),
+                format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+            )
+        return self._slow[schema.ref].iter_errors(instance)
+
+    def _document(self, uri: str) -> Any:
+        if uri not in self._contents:
+            raw = self.resolver.retrieve(uri)
+            self._contents[uri] = as_json_schema(raw) if self.legacy else raw
+        return self._contents[uri]
+
+    def _rust_registry(self) -> jsonschema_rs.Registry:
+        if self._fast_registry is None:
+            resources = [(uri, self._document(uri)) for uri in list(self.resolver.documents)]
+            self._fast_registry = jsonschema_rs.Registry(resources, retriever=self._document)
+        return self._fast_registry
+
+    def _python_registry(self) -> Registry[Any]:
+        if self._registry is None:
+
+            def retrieve(uri: str) -> Resource[Any]:
+                try:
+                    return Resource.from_contents(self._document(uri), default_specification=DRAFT202012)
+                except SpecError as exc:
+                    raise NoSuchResource(uri) from exc
+
+            self._registry = Registry(retrieve=retrieve).with_resources(  # type: ignore[call-arg] # attrs names the field _retrieve
+                (uri, Resource.from_contents(self._document(uri), default_specification=DRAFT202012))
+                for uri in list(self.resolver.documents)
+            )
+        return self._registry
+
+
+def as_json_schema(document: Any) -> Any:
+    """An OpenAPI 3.0 document with its schemas in 2020-12 words; addresses (pointers) stay the same."""
+    converted = copy.deepcopy(document)
+    stack = [converted]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            _convert(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return converted
+
+
+def _convert(node: dict[str, Any]) -> None:
+    for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if isinstance(node.get(bound), bool) and node.pop(bound) and limit in node:
+            node[bound] = node.pop(limit)
+    if node.get("nullable") is not True:
+        return
+    del node["nullable"]
+    kind = node.get("type")
+    if isinstance(kind, str):
+        node["type"] = [kind, "null"]
+        if isinstance(node.get("enum"), list) and None not in node["enum"]:
+            node["enum"] = [*node["enum"], None]
+        return
+    # No type beside the `nullable` (a `$ref`, an `allOf`): null, or whatever the rest allows.
+    rest = dict(node)
+    node.clear()
+    node["anyOf"] = [rest, {"type": "null"}]
