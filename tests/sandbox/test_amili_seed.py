@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -12,8 +12,7 @@ import pytest
 
 from apiconform.sandbox._amili_seed import ORGANIZATIONS, arm_aritems, arm_customers, collection_invoices
 from apiconform.sandbox._identifiers import is_valid_iban, is_valid_kid_mod10, is_valid_kid_mod11, is_valid_org_number
-from apiconform.specs import SpecDocument
-from apiconform.specs.evidence import resolve_ref
+from apiconform.specs import Schema, SpecDocument
 
 # Specs whose response schemas record enums or known values the seed must show.
 SPECS_WITH_VALUES = ("amili/collection", "amili/autocollect")
@@ -35,23 +34,21 @@ def _response_values(spec: SpecDocument) -> dict[str, set[str]]:
     """Property name -> the enum and x-known-values of every schema reachable from a response."""
     found: dict[str, set[str]] = defaultdict(set)
 
-    def visit(node: Any, name: str, depth: int = 0) -> None:
-        node = resolve_ref(spec.raw, node) if isinstance(node, Mapping) else node
-        if not isinstance(node, Mapping) or depth > MAX_DEPTH:
+    def visit(node: Schema | None, name: str, depth: int = 0) -> None:
+        if node is None or depth > MAX_DEPTH:
             return
         for keyword in ("enum", "x-known-values"):
             found[name].update(str(value) for value in node.get(keyword, []))
-        children = [(child, str(key)) for key, child in node.get("properties", {}).items()]
-        for keyword in ("items", "anyOf", "oneOf", "allOf"):
-            nested = node.get(keyword)
-            children += [(child, name) for child in (nested if isinstance(nested, list) else [nested])]
+        children: list[tuple[Schema | None, str]] = [(child, key) for key, child in node.properties().items()]
+        children += [(node.items(), name)]
+        children += [(part, name) for keyword in ("anyOf", "oneOf", "allOf") for part in node.parts(keyword)]
         for child, child_name in children:
             visit(child, child_name, depth + 1)
 
     for operation in spec.operations:
-        for response in operation.raw.get("responses", {}).values():
-            for media in resolve_ref(spec.raw, response).get("content", {}).values():
-                visit(media.get("schema"), "")
+        for response in operation.responses.values():
+            for media in response.content.values():
+                visit(media.schema, "")
     return {name: values for name, values in found.items() if values}
 
 

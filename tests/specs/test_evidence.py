@@ -1,4 +1,4 @@
-"""Reading x-evidence: inheritance, $ref siblings and allOf."""
+"""Reading x-evidence along an instance path: inheritance, $ref siblings and allOf."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from apiconform.core.vocabulary import Evidence
-from apiconform.specs.evidence import schema_node_evidence
+from apiconform.specs.resolve import Resolver
+from apiconform.specs.schema import Schema
 
 DOCUMENT: dict[str, Any] = {
     "components": {
@@ -46,5 +47,6 @@ class TestSchemaNodeEvidence:
     )
     def test_walk(self, path: list[str | int], expected: Evidence) -> None:
         """Evidence comes from the nearest node on the instance path that states it."""
-        evidence, _ = schema_node_evidence(DOCUMENT, ROOT, path, inherited=Evidence.DOC)
-        assert evidence is expected
+        resolver = Resolver({**DOCUMENT, "x-root": ROOT}, None)
+        root = Schema.at(resolver, resolver.child(resolver.root(), "x-root"), evidence=Evidence.DOC)
+        assert root.at_path(path).evidence is expected

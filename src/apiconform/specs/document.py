@@ -87,7 +87,7 @@ def load_spec(path: Path | str, *, root: Path | None = None) -> SpecDocument:
     path = Path(path)
     raw = _read(path)
     try:
-        validate_openapi(raw)
+        validate_openapi(raw, base_uri=path.resolve().as_uri())  # file references resolve beside the spec
     except Exception as exc:  # noqa: BLE001 - the validator raises many unrelated types; each becomes one line
         where = "/".join(str(part) for part in getattr(exc, "absolute_path", []) or [])
         located = f" at /{where}" if where else ""
