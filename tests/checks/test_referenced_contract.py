@@ -148,17 +148,36 @@ APP: Final = Starlette(
 )
 
 
+Run = tuple[int, dict[str, Any], str]
+
+
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict[str, Any], str]:
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    """The document as written, and the same document made report-only by the config (`evidence-default`)."""
     directory = tmp_path_factory.mktemp("referenced")
     spec = directory / "articles.yaml"
     spec.write_text(yaml.safe_dump(DOCUMENT, sort_keys=False), encoding="utf-8")
+    found: dict[str, Run] = {}
     with serve(APP) as base_url:
-        result = run_cli(
-            "run", "--spec", str(spec), "--base-url", base_url, "--allow-writes", "--param", "id=a1",
-            "--report-dir", str(directory / "reports"), tmp_path=directory,
-        )  # fmt: skip
-    return result.returncode, load_report(directory / "reports"), result.stdout + result.stderr
+        config = directory / "apiconform.toml"
+        config.write_text(
+            f'[targets.vendor]\nbase-url = "{base_url}"\n'
+            '[targets.vendor.apis.articles]\nevidence-default = "INFERRED"\n',
+            encoding="utf-8",
+        )
+        for name, where in (("as-written", ["--base-url", base_url]), ("report-only", ["--target", "vendor"])):
+            reports = directory / name
+            result = run_cli(
+                "run", "--spec", str(spec), *where, "--config", str(config), "--allow-writes", "--param", "id=a1",
+                "--report-dir", str(reports), tmp_path=directory,
+            )  # fmt: skip
+            found[name] = (result.returncode, load_report(reports), result.stdout + result.stderr)
+    return found
+
+
+@pytest.fixture
+def run(runs: dict[str, Run]) -> Run:
+    return runs["as-written"]
 
 
 class TestReferencedContract:
@@ -185,3 +204,23 @@ class TestReferencedContract:
         _, report, output = run
         summary = report["summary"]
         assert summary["operations_covered"] == summary["operations"] == 3, output
+
+
+class TestEvidenceDefault:
+    def test_unmarked_document_gates_and_says_so(self, run: Run) -> None:
+        """A document without x-evidence marks is gating as written; the run header names the rule."""
+        _, _, output = run
+        assert "articles: no x-evidence marks: everything it states gates (DOC)" in output
+
+    def test_report_only(self, runs: dict[str, Run]) -> None:
+        """`evidence-default = "INFERRED"` for the API: the same violation is a warning, and the run exits 0."""
+        returncode, report, output = runs["report-only"]
+        found = [
+            (finding["operation"], finding["check"], finding["pointer"], finding["evidence"], finding["severity"])
+            for finding in report["findings"]
+            if finding["check"] == "enum"
+        ]
+        assert found == [("GET /articles", "enum", "/*/status", "INFERRED", "warning")], output
+        assert report["summary"]["failures"] == 0
+        assert "articles: evidence-default INFERRED: report-only" in output
+        assert returncode == ExitCode.CONFORMANT, output

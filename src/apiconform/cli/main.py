@@ -171,6 +171,9 @@ def run(
 
 def _execute(settings: RunSettings, workers: int, out: Output) -> RunResult:
     """In this process, or in worker processes when asked for more than one and there is work for them."""
+    for api in settings.apis:
+        # Which evidence rule judged each document decides what can fail the run; say it before any result.
+        out.line(f"apiconform: {api.spec.name}: {api.spec.contract.rule.description}")
     if workers > 1:
         with parallel.report_directory() as directory:
             planned = parallel.plan(settings, workers, Path(directory))

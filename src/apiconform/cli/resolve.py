@@ -132,6 +132,8 @@ def settings_for_target(
     verify: bool | str = ca_bundle if ca_bundle is not None else target.tls_verify
     for spec in specs:
         api_config = target.apis.get(spec.name)
+        if api_config is not None and api_config.evidence_default is not None:
+            spec = dataclasses.replace(spec, evidence_default=api_config.evidence_default)  # noqa: PLW2901 - the API's view of it
         base_url = (api_config.base_url if api_config else None) or request.base_url or target.base_url
         if base_url is None:
             raise UsageError(f"target {target.name!r} gives no base URL for spec {spec.name!r}")

@@ -19,6 +19,7 @@ import jsonschema
 
 from apiconform.config.models import DEFAULT_TOKEN_ENV, ApiConfig, AuthConfig, ConfigFile, TargetConfig
 from apiconform.core.errors import ConfigError
+from apiconform.core.vocabulary import Evidence
 
 __all__ = ["CONFIG_FILENAME", "discover", "from_dict", "from_path", "from_str"]
 
@@ -107,6 +108,7 @@ def _target(name: str, raw: dict[str, Any], path: Path) -> TargetConfig:
                 base_url=entry.get("base-url"),
                 token_env=entry.get("token-env"),
                 auth=_auth(entry.get("auth"), path, ("targets", name, "apis", api, "auth")),
+                evidence_default=Evidence(entry["evidence-default"]) if "evidence-default" in entry else None,
             )
             for api, entry in raw.get("apis", {}).items()
         },

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from apiconform.core.errors import ConfigError, UsageError
+from apiconform.core.vocabulary import Evidence
 
 __all__ = ["ApiConfig", "AuthConfig", "ConfigFile", "TargetConfig"]
 
@@ -49,6 +50,8 @@ class ApiConfig:
     base_url: str | None = None
     token_env: str | None = None
     auth: AuthConfig | None = None
+    # INFERRED: the document is report-only (nothing it states gates); None: as its marks (or their absence) say.
+    evidence_default: Evidence | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
