@@ -11,6 +11,7 @@ import pytest
 
 from apiconform.config import ApiConfig, ConfigFile, TargetConfig, from_dict, from_path, from_str
 from apiconform.core.errors import ConfigError
+from apiconform.core.vocabulary import Evidence
 
 FULL_CONFIG: Final = """
 spec-dir = "contracts"
@@ -33,6 +34,7 @@ params = { id = "inv-0042" }
 [targets.vendor-staging.apis."amili/arm"]
 base-url = "https://arm.staging.vendor.example"
 token-env = "ARM_TOKEN"
+evidence-default = "INFERRED"
 
 [targets.minimal]
 """
@@ -60,6 +62,11 @@ INVALID_CONFIGS: Final[list[tuple[str, str, str]]] = [
     ('[targets.a.operations."GET /v1/invoice/{id}"]\nid = "x"\n', "targets.a.operations.GET /v1/invoice/{id}", "'id'"),
     ('[targets.a.apis.ap-invoice]\nbase-url = "api.example"\n', "targets.a.apis.ap-invoice.base-url", "http"),
     ('[targets.a.apis.ap-invoice]\ntoken = "secret"\n', "targets.a.apis.ap-invoice", "'token'"),
+    (
+        '[targets.a.apis.ap-invoice]\nevidence-default = "guess"\n',
+        "targets.a.apis.ap-invoice.evidence-default",
+        "guess",
+    ),
 ]
 INVALID_IDS: Final = [
     "unknown-top-level-key",
@@ -84,6 +91,7 @@ INVALID_IDS: Final = [
     "operation-entry-unknown-key",
     "api-base-url-without-scheme",
     "api-unknown-key",
+    "api-evidence-default-unknown",
 ]
 
 
@@ -110,7 +118,13 @@ class TestFromStr:
             specs=("ap-invoice", "amili/arm"),
             params={"id": "inv-0001", "page": 2, "ratio": 0.5, "archived": False},
             operation_params={"GET /v1/invoice/{id}": {"id": "inv-0042"}},
-            apis={"amili/arm": ApiConfig(base_url="https://arm.staging.vendor.example", token_env="ARM_TOKEN")},
+            apis={
+                "amili/arm": ApiConfig(
+                    base_url="https://arm.staging.vendor.example",
+                    token_env="ARM_TOKEN",
+                    evidence_default=Evidence.INFERRED,
+                )
+            },
         )
 
     def test_empty_target_gets_documented_defaults(self) -> None:
