@@ -61,3 +61,87 @@ class TestPublicSurface:
         assert apiconform.__all__ == sorted(apiconform.__all__)
         for name in apiconform.__all__:
             assert hasattr(apiconform, name), name
+
+
+# Who may follow a `$ref` or walk the raw document: the contract model (specs/) only.
+RESOLVER_MODULES = ("referencing", "jsonschema_rs", "apiconform.specs.resolve")
+RESOLVER_NAMES = frozenset({"resolve_ref", "RefResolver", "Registry", "Resolver"})
+OUTSIDE_SPECS = sorted(
+    path.relative_to(PACKAGE).as_posix() for path in PACKAGE.rglob("*.py") if path.parent.name != "specs"
+)
+
+
+def _raw_document_reads(tree: ast.AST) -> list[str]:
+    """`x["paths"]`, `x.get("paths")` and pointers spelled from a path (`"/paths/..."`, `"#/paths"`)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value == "paths":
+            found.append(f'line {node.lineno}: ["paths"]')
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value == "paths"
+        ):
+            found.append(f'line {node.lineno}: .get("paths")')
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "/paths" in node.value:
+            found.append(f"line {node.lineno}: {node.value!r}")
+    return found
+
+
+def _resolver_imports(tree: ast.AST) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        modules: list[str] = []
+        names: list[str] = []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            modules, names = [node.module], [alias.name for alias in node.names]
+        elif isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        found += [module for module in modules if module.startswith(RESOLVER_MODULES)]
+        found += [name for name in names if name in RESOLVER_NAMES]
+    return found
+
+
+class TestContractModel:
+    """Only specs/ reads the raw document and follows references; every other layer reads the model."""
+
+    @pytest.mark.parametrize("module", OUTSIDE_SPECS)
+    def test_no_resolver_outside_specs(self, module: str) -> None:
+        """No `$ref` resolver (referencing, jsonschema-rs registries, specs/resolve.py) is imported here."""
+        assert _resolver_imports(ast.parse((PACKAGE / module).read_text(encoding="utf-8"))) == []
+
+    @pytest.mark.parametrize("module", OUTSIDE_SPECS)
+    def test_no_raw_paths_outside_specs(self, module: str) -> None:
+        """No `document["paths"]`, no pointer built from a path string: operations come from the model."""
+        assert _raw_document_reads(ast.parse((PACKAGE / module).read_text(encoding="utf-8"))) == []
+
+    @pytest.mark.parametrize(
+        ("source", "reads"),
+        [
+            ('spec.raw["paths"]', 1),
+            ('document.get("paths", {})', 1),
+            ('f"/paths/{path}/get"', 1),
+            ("operation.responses", 0),
+        ],
+        ids=["subscript", "get", "pointer", "model"],
+    )
+    def test_the_rule_sees_raw_reads(self, source: str, reads: int) -> None:
+        """The rule itself catches each spelling (a rule that cannot fail proves nothing)."""
+        assert len(_raw_document_reads(ast.parse(source))) == reads
+
+    @pytest.mark.parametrize(
+        ("source", "found"),
+        [
+            ("from referencing import Registry", 2),
+            ("import jsonschema_rs", 1),
+            ("from apiconform.specs.evidence import resolve_ref", 1),
+            ("from apiconform.specs.schema import Schema", 0),
+        ],
+        ids=["referencing", "jsonschema-rs", "resolve-ref", "model"],
+    )
+    def test_the_rule_sees_resolver_imports(self, source: str, found: int) -> None:
+        """Each way of importing a resolver is caught."""
+        assert len(_resolver_imports(ast.parse(source))) == found

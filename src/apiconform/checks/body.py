@@ -17,8 +17,7 @@ from apiconform.checks.violations import ContractViolation
 from apiconform.core.vocabulary import CheckClass
 from apiconform.specs.contract import Contract, contract_for
 from apiconform.specs.model import Operation, is_json
-from apiconform.specs.resolve import escape
-from apiconform.specs.schema import Schema
+from apiconform.specs.schema import Schema, escape
 
 if TYPE_CHECKING:
     from schemathesis import CheckContext, Response

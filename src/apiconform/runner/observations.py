@@ -14,8 +14,7 @@ from typing import Any
 from apiconform.core.vocabulary import Evidence
 from apiconform.specs.document import Operation, SpecDocument
 from apiconform.specs.model import is_json
-from apiconform.specs.resolve import escape
-from apiconform.specs.schema import Schema
+from apiconform.specs.schema import Schema, escape
 
 __all__ = ["EnumObservation", "EnumObserver"]
 

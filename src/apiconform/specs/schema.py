@@ -12,9 +12,10 @@ from typing import Any, Final
 
 from apiconform.core.vocabulary import Evidence
 from apiconform.specs.evidence import evidence_through
-from apiconform.specs.resolve import Located, Resolver
+from apiconform.specs.resolve import Located, Resolver, escape
 
-__all__ = ["Schema"]
+# `escape` spells one step of an instance pointer, as findings name the field they judge.
+__all__ = ["Schema", "escape"]
 
 MAX_DEPTH: Final = 32
 
