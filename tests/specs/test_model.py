@@ -191,6 +191,25 @@ class TestDialects:
         assert _judge(spec, b'{"size": null}') == []
         assert _judge(spec, b'{"size": "big"}') == [(CheckClass.TYPE, "/size", Evidence.DOC)]
 
+    def test_values_and_types_json_schema_lacks(self, tmp_path: Path) -> None:
+        """A YAML date (`example: 2020-09-13`) and a type name JSON Schema lacks do not stop the fast path."""
+        path = tmp_path / "openapi.yaml"
+        path.write_text(
+            "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /things:\n    get:\n      responses:\n"
+            "        '200':\n          description: x\n          content:\n            application/json:\n"
+            "              schema:\n                type: object\n                properties:\n"
+            "                  day: {type: string, format: date, example: 2020-09-13}\n"
+            "                  when: {type: datetime}\n",
+            encoding="utf-8",
+        )
+        spec = SpecDocument(name="t", path=path, raw=yaml.safe_load(path.read_text(encoding="utf-8")))
+        response = _get(spec).response(200)
+        assert response is not None
+        assert response.json is not None
+        assert response.json.schema is not None
+        assert spec.contract.validators.is_valid(response.json.schema, {"day": "2020-09-13", "when": 1}) is True
+        assert _judge(spec, b'{"day": "yesterday"}') == [(CheckClass.FORMAT, "/day", Evidence.DOC)]
+
 
 class TestReferences:
     def test_files_beside_the_spec(self, tmp_path: Path) -> None:

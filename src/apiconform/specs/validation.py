@@ -9,9 +9,9 @@ own (`nullable`, boolean exclusive bounds); they are rewritten to 2020-12 once, 
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
-from typing import Any
+from datetime import date
+from typing import Any, Final
 
 import jsonschema
 import jsonschema_rs
@@ -62,7 +62,7 @@ class Validators:
     def _document(self, uri: str) -> Any:
         if uri not in self._contents:
             raw = self.resolver.retrieve(uri)
-            self._contents[uri] = as_json_schema(raw) if self.legacy else raw
+            self._contents[uri] = as_json_schema(raw, legacy=self.legacy)
         return self._contents[uri]
 
     def _rust_registry(self) -> jsonschema_rs.Registry:
@@ -87,21 +87,36 @@ class Validators:
         return self._registry
 
 
-def as_json_schema(document: Any) -> Any:
-    """An OpenAPI 3.0 document with its schemas in 2020-12 words; addresses (pointers) stay the same."""
-    converted = copy.deepcopy(document)
-    stack = [converted]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            _convert(node)
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return converted
+JSON_TYPES: Final = frozenset({"null", "boolean", "object", "array", "number", "string", "integer"})
+# Values, not schemas: left as written (an example object may well have a field called `type`).
+_DATA: Final = frozenset({"example", "examples", "enum", "const", "default", "x-examples"})
 
 
-def _convert(node: dict[str, Any]) -> None:
+def as_json_schema(node: Any, *, legacy: bool = True, schema: bool = True) -> Any:
+    """A copy of a document (or node) with its schemas in 2020-12 words; addresses (pointers) stay the same.
+
+    `legacy` (OpenAPI 3.0) reads `nullable` and boolean exclusive bounds. Type names JSON Schema does not
+    have (`date`, `file`), which validators refuse to compile, are dropped or read as `string` in any version,
+    and so are values YAML reads as dates (`example: 2020-09-13`): JSON has strings there.
+    """
+    if isinstance(node, dict):
+        converted = {
+            key: as_json_schema(value, legacy=legacy, schema=schema and key not in _DATA) for key, value in node.items()
+        }
+        if schema:
+            _convert(converted, legacy=legacy)
+        return converted
+    if isinstance(node, list):
+        return [as_json_schema(value, legacy=legacy, schema=schema) for value in node]
+    if isinstance(node, date):  # a datetime is a date too
+        return node.isoformat()
+    return node
+
+
+def _convert(node: dict[str, Any], *, legacy: bool) -> None:
+    _known_types(node)
+    if not legacy:
+        return
     for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
         if isinstance(node.get(bound), bool) and node.pop(bound) and limit in node:
             node[bound] = node.pop(limit)
@@ -118,3 +133,16 @@ def _convert(node: dict[str, Any]) -> None:
     rest = dict(node)
     node.clear()
     node["anyOf"] = [rest, {"type": "null"}]
+
+
+def _known_types(node: dict[str, Any]) -> None:
+    """`type` as JSON Schema knows it; a string `type` inside `properties` is a property, never reaches here."""
+    kind = node.get("type")
+    names = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else None
+    if names is None or JSON_TYPES.issuperset(names):
+        return
+    known = [name for name in ("string" if name == "file" else name for name in names) if name in JSON_TYPES]
+    if not known:
+        del node["type"]
+    else:
+        node["type"] = known[0] if isinstance(kind, str) else known
