@@ -232,6 +232,22 @@ class TestReferences:
         assert _judge(spec, b'{"id": 1}', path="/things/{id}") == []
         assert _judge(spec, b'{"id": "x"}', path="/things/{id}") == [(CheckClass.TYPE, "/id", Evidence.DOC)]
 
+    def test_named_examples_through_references(self, tmp_path: Path) -> None:
+        """`examples` entries that are `$ref`s to `#/components/examples` read as their values."""
+        media = {"schema": {"$ref": THING}, "examples": {"one": {"$ref": "#/components/examples/One"}}}
+        spec = _load(
+            tmp_path,
+            _responding(
+                {"description": "x", "content": {"application/json": media}},
+                schemas={"Thing": THING_SCHEMA},
+                examples={"One": {"value": {"id": 1}}},
+            ),
+        )
+        response = _get(spec).response(200)
+        assert response is not None
+        assert response.json is not None
+        assert (response.json.examples, response.json.example) == ({"one": {"id": 1}}, {"id": 1})
+
     def test_path_item_reference_and_merged_parameters(self, tmp_path: Path) -> None:
         """A `$ref`'d path item's operations exist; an operation's parameter overrides the path item's."""
         document = _document(

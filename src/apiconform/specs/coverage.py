@@ -115,7 +115,7 @@ def doc_coverage(specs: list[SpecDocument], tree: list[TreeEntry]) -> DocCoverag
                 if entry.title == title and entry.method in {None, operation.method.upper()}:
                     mapped.add(entry)
         coverage.tree_mapped = sum(1 for entry in entries if entry in mapped)
-        for evidence, count in _constraints(spec.raw, Evidence.DOC):
+        for evidence, count in _constraints(spec.raw, spec.contract.root):
             coverage.constraints[evidence] += count
         apis.append(coverage)
     known = {spec.name for spec in specs}

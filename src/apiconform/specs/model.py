@@ -42,11 +42,16 @@ def is_json(media_type: str) -> bool:
 class MediaType:
     name: str
     schema: Schema | None
+    # Named examples with `$ref`s to `#/components/examples/...` followed: name -> value.
+    examples: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     raw: Mapping[str, Any] = field(repr=False, compare=False)
 
     @property
     def example(self) -> Any:
-        return self.raw.get("example")
+        """The media type's `example`, else its first named example's value; None when it has neither."""
+        if "example" in self.raw:
+            return self.raw["example"]
+        return next(iter(self.examples.values()), None)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -312,7 +317,13 @@ class OperationBuilder:
             if isinstance(media.get("schema"), Mapping):
                 origin = self.resolver.child(located, "schema")
                 schema = Schema.at(self.resolver, origin, evidence=evidence, doc=doc)
-            found[str(name)] = MediaType(name=str(name), schema=schema, raw=media)
+            listed = self.resolver.child(located, "examples")
+            examples = {}
+            for key in listed.node if isinstance(listed.node, Mapping) else {}:
+                example = self.resolver.follow(self.resolver.child(listed, key)).node
+                if isinstance(example, Mapping) and "value" in example:
+                    examples[str(key)] = example["value"]
+            found[str(name)] = MediaType(name=str(name), schema=schema, examples=examples, raw=media)
         return found
 
     def _header(self, name: str, origin: Located, evidence: Evidence) -> Header:
