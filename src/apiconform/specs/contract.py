@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from apiconform.core.vocabulary import Evidence
-from apiconform.specs.model import Operation, OperationBuilder, SecurityScheme
+from apiconform.specs.build import OperationBuilder
+from apiconform.specs.model import Operation, SecurityScheme
 from apiconform.specs.resolve import Resolver
 from apiconform.specs.validation import Validators
 
