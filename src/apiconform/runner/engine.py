@@ -29,12 +29,12 @@ from apiconform.checks.classify import classes_exercised, classify_failure
 from apiconform.core.errors import UsageError
 from apiconform.core.findings import Finding, ResponseSnapshot
 from apiconform.core.redaction import Redactor
-from apiconform.core.results import OperationResult, RunResult, SpecInfo, TargetInfo, shard_skip_reason
+from apiconform.core.results import COMPLETED, OperationResult, RunResult, SpecInfo, TargetInfo, shard_skip_reason
 from apiconform.core.vocabulary import CheckClass
 from apiconform.runner.bridge import bounded_client
 from apiconform.runner.credentials import TokenSource
 from apiconform.runner.lifecycle import run_lifecycles
-from apiconform.runner.limits import RequestGate, RunLimitReached
+from apiconform.runner.limits import RequestGate, RunLimitReached, StopFlag, stop_reason
 from apiconform.runner.observations import EnumObserver
 from apiconform.runner.probe import probe
 from apiconform.runner.problems import transport_problem
@@ -63,17 +63,25 @@ ProgressCallback = Callable[[ProgressEvent], None]
 FindingKey = tuple[str, str, CheckClass, str, str, str]
 
 
-def run(settings: RunSettings, *, on_progress: ProgressCallback | None = None) -> RunResult:
-    """Run every API of `settings`; raises TargetUnreachable or UsageError before sending a single test."""
+def run(
+    settings: RunSettings, *, on_progress: ProgressCallback | None = None, stop: StopFlag | None = None
+) -> RunResult:
+    """Run every API of `settings`; raises TargetUnreachable or UsageError before sending a single test.
+
+    `stop` set (by a signal handler) ends the run at its next request; what it found is returned, marked stopped.
+    """
     _check_include(settings)
     # A shard left empty (more shards than operations) is a run that tests nothing, not an error.
     if not any(not reason for reason in dataclasses.replace(settings, shard=None).skip_reasons().values()):
         raise UsageError("nothing to test: no selected operation is served by the target")
     redactor = Redactor(settings.secrets, secret_headers=settings.secret_headers, token_env=settings.token_env)
-    gate = RequestGate(settings.limits)
+    gate = RequestGate(settings.limits, stop=stop)
     observer = EnumObserver()
     for api in settings.apis:
-        gate.acquire()
+        try:
+            gate.acquire()
+        except RunLimitReached:
+            break  # stopped before it began: every operation is reported untested
         probe(api.base_url, verify=settings.tls_verify)
     result = RunResult(
         tool_version=_tool_version(),
@@ -94,8 +102,9 @@ def run(settings: RunSettings, *, on_progress: ProgressCallback | None = None) -
     started = time.monotonic()
     for api in settings.apis:
         _run_api(api, settings, result, redactor, gate, observer, on_progress)
-    if gate.stopped is not None:
-        result.stop_reason = gate.stopped
+    stopped = gate.stopped or stop_reason(stop)
+    if stopped is not None:
+        result.stop_reason = stopped
     result.enum_coverage = [observation.to_dict() for observation in observer.observations]
     result.undocumented_fields = observer.undocumented()
     for operation in result.operations:
@@ -117,10 +126,13 @@ def _run_api(
     on_progress: ProgressCallback | None,
 ) -> None:
     outcomes = _outcomes(api, settings)
-    if gate.stopped is not None:
-        for outcome in outcomes.values():
-            outcome.skip_reason = outcome.skip_reason or f"run stopped: {gate.stopped}"
     result.operations.extend(outcomes.values())
+    stopped = gate.poll()
+    if stopped is not None:
+        for outcome in outcomes.values():
+            if not outcome.skip_reason:
+                outcome.uncovered_reason = f"run stopped: {stopped}"
+        return
     selected = {label for label, outcome in outcomes.items() if not outcome.skip_reason}
     if not selected:
         return
@@ -292,7 +304,7 @@ def _consume(
     elif isinstance(event, events.FatalError):
         result.errors.append(redactor.text(f"{spec.name}: {_one_line(str(event.exception))}"))
         result.stop_reason = "error"
-    elif isinstance(event, events.EngineFinished) and event.stop_reason.value != "completed":
+    elif isinstance(event, events.EngineFinished) and event.stop_reason.value != COMPLETED:
         result.stop_reason = str(event.stop_reason.value)
 
 
