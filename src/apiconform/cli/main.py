@@ -216,7 +216,10 @@ def _execute(settings: RunSettings, workers: int, out: Output, stopper: RunStopp
                 stopper.start_sending()
                 return parallel.run_workers(planned, out, stopper)
     stopper.start_sending()
-    return run_suite(settings, on_progress=out.progress, stop=stopper.flag)
+    try:
+        return run_suite(settings, on_progress=out.progress, stop=stopper.flag)
+    finally:
+        out.end_progress()
 
 
 @cli.command()

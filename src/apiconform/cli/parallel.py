@@ -182,7 +182,7 @@ def _work(worker: Worker, out: Output, stopper: RunStopper) -> None:
     """In the worker: test the shard and write report.json, or leave the one-line error for the parent."""
     stopper.install_in_worker()
     try:
-        result = run_suite(worker.settings, on_progress=out.progress, stop=stopper.flag)
+        result = run_suite(worker.settings, on_progress=out.plain().progress, stop=stopper.flag)
         JsonReportWriter().write(result, worker.report_dir)
     except ApiconformError as exc:
         error = {"message": str(exc), "exit_code": int(exc.exit_code)}

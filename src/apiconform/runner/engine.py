@@ -10,7 +10,6 @@ import dataclasses
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
@@ -38,6 +37,7 @@ from apiconform.runner.limits import RequestGate, RunLimitReached, StopFlag, sto
 from apiconform.runner.observations import EnumObserver
 from apiconform.runner.probe import probe
 from apiconform.runner.problems import transport_problem
+from apiconform.runner.progress import ProgressCallback, ProgressEvent, RunStarted, Tracker
 from apiconform.runner.scenarios import ScenarioOutcome, run_scenarios
 from apiconform.runner.settings import ApiTarget, RunSettings
 from apiconform.runner.transport import gate_schema, truncation
@@ -48,18 +48,6 @@ from apiconform.specs.document import Operation, SpecDocument
 __all__ = ["ProgressEvent", "run"]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ProgressEvent:
-    """One finished scenario, for a terminal to show that a long run is moving."""
-
-    api: str
-    operation: str
-    phase: str
-    status: str
-    requests: int
-
-
-ProgressCallback = Callable[[ProgressEvent], None]
 FindingKey = tuple[str, str, CheckClass, str, str, str]
 
 
@@ -100,8 +88,10 @@ def run(
         shard=settings.shard,
     )
     started = time.monotonic()
+    tracker = Tracker(result, on_progress, sent=lambda: gate.sent)
+    tracker.emit(RunStarted(operations=sum(1 for reason in settings.skip_reasons().values() if not reason)))
     for api in settings.apis:
-        _run_api(api, settings, result, redactor, gate, observer, on_progress)
+        _run_api(api, settings, result, redactor, gate, observer, tracker)
     stopped = gate.stopped or stop_reason(stop)
     if stopped is not None:
         result.stop_reason = stopped
@@ -123,7 +113,7 @@ def _run_api(
     redactor: Redactor,
     gate: RequestGate,
     observer: EnumObserver,
-    on_progress: ProgressCallback | None,
+    tracker: Tracker,
 ) -> None:
     outcomes = _outcomes(api, settings)
     result.operations.extend(outcomes.values())
@@ -145,10 +135,10 @@ def _run_api(
     stream = from_schema(schema).execute()
     gate.on_stop(stream.stop)
     for event in stream:
-        _consume(event, api.spec, outcomes, result, seen, redactor, on_progress)
+        _consume(event, api.spec, outcomes, result, seen, redactor, tracker)
         if isinstance(event, events.ScenarioFinished):
             _observe(event.recorder, api.spec, observer)
-    _after_engine(api, settings, frozenset(selected), outcomes, result, seen, redactor, gate, observer)
+    _after_engine(api, settings, frozenset(selected), outcomes, result, seen, redactor, gate, observer, tracker)
 
 
 def _after_engine(
@@ -161,6 +151,7 @@ def _after_engine(
     redactor: Redactor,
     gate: RequestGate,
     observer: EnumObserver,
+    tracker: Tracker,
 ) -> None:
     """Scenarios per operation, then lifecycles across operations: what schemathesis does not generate."""
     operations = {operation.label: operation for operation in api.spec.operations}
@@ -177,6 +168,7 @@ def _after_engine(
             except RunLimitReached:
                 return
             _fold(label, scenario, outcomes, result, seen)
+            tracker.operation_done(api.spec.name, label)
         # A lifecycle belongs to the shard of its create, and follows its resource into any other shard.
         other_shard = shard_skip_reason(settings.shard) if settings.shard else None
         reachable = frozenset(label for label, outcome in outcomes.items() if outcome.skip_reason in {"", other_shard})
@@ -187,6 +179,7 @@ def _after_engine(
             _fold(label, lifecycle, outcomes, result, seen)
         for label, exc in flow.troubles:
             _scenario_trouble(exc, api.spec, label, result, seen, redactor)
+        tracker.new_failures()
 
 
 def _fold(
@@ -265,7 +258,7 @@ def _consume(
     result: RunResult,
     seen: dict[FindingKey, int],
     redactor: Redactor,
-    on_progress: ProgressCallback | None,
+    tracker: Tracker,
 ) -> None:
     if isinstance(event, events.ScenarioFinished):
         recorder = event.recorder
@@ -284,16 +277,17 @@ def _consume(
                 for check in recorder.checks.get(case_id, [])
                 for check_class in classes_exercised(check.name)
             }
-        if on_progress is not None:
-            on_progress(
-                ProgressEvent(
-                    api=spec.name,
-                    operation=recorder.label,
-                    phase=str(event.phase.value),
-                    status=str(event.status.value),
-                    requests=len(recorder.interactions),
-                )
+        tracker.new_failures()
+        tracker.emit(
+            ProgressEvent(
+                api=spec.name,
+                operation=recorder.label,
+                phase=str(event.phase.value),
+                status=str(event.status.value),
+                requests=len(recorder.interactions),
+                sent=tracker.sent(),
             )
+        )
     elif isinstance(event, events.NonFatalError) and (
         RunLimitReached.__name__ in repr(event.value) or isinstance(event.value, NoLinksFound)
     ):
