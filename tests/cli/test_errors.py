@@ -269,7 +269,7 @@ class TestUsageErrors:
             "spec-not-openapi",
             "baseline-missing",
             "target-unreachable",
-        ],  # fmt: skip
+        ],
     )
     def test_nothing_is_left_behind(self, cli: CliRunner, tmp_path: Path, setup: Setup, code: ExitCode) -> None:
         """An error that stops the run before it starts leaves no report directory and no history database."""
