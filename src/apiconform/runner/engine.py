@@ -32,6 +32,7 @@ from apiconform.core.results import COMPLETED, OperationResult, RunResult, SpecI
 from apiconform.core.vocabulary import CheckClass
 from apiconform.runner.bridge import bounded_client
 from apiconform.runner.credentials import TokenSource
+from apiconform.runner.hints import mark_unreached
 from apiconform.runner.lifecycle import run_lifecycles
 from apiconform.runner.limits import RequestGate, RunLimitReached, StopFlag, stop_reason
 from apiconform.runner.observations import EnumObserver
@@ -99,6 +100,7 @@ def run(
     result.undocumented_fields = observer.undocumented()
     for operation in result.operations:
         operation.statuses = observer.statuses.get((operation.api, operation.operation), set())
+    mark_unreached(settings.apis, result)
     result.doc_coverage = [api.to_dict() for api in doc_coverage([api.spec for api in settings.apis], []).apis]
     # Requests cut short by a stop never reach a finished scenario; the gate counted every one sent.
     result.request_count = max(result.request_count, gate.sent)
