@@ -9,6 +9,7 @@ processes), waits until it is sending, then signals it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -42,6 +44,7 @@ class Run:
     process: subprocess.Popen[str]
     report_dir: Path
     lines: list[str] = field(default_factory=list)
+    reader: threading.Thread | None = None
 
     def read(self) -> None:
         assert self.process.stdout is not None
@@ -64,8 +67,35 @@ class Run:
     def output(self) -> str:
         return "".join(self.lines)
 
+    def close(self) -> None:
+        """Whatever the test found: nothing of the run outlives it, and its pipe is closed."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        if self.reader is not None:
+            self.reader.join(timeout=5)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
-def _start(tmp_path: Path, *args: str) -> tuple[Run, int]:
+
+Starter = Callable[..., tuple[Run, int]]
+
+
+@pytest.fixture
+def start(tmp_path: Path) -> Iterator[Starter]:
+    """Starts runs, and ends and closes every one of them when the test is over."""
+    runs: list[Run] = []
+
+    def starter(*args: str) -> tuple[Run, int]:
+        run, port = _start(tmp_path, runs, *args)
+        return run, port
+
+    yield starter
+    for run in runs:
+        run.close()
+
+
+def _start(tmp_path: Path, runs: list[Run], *args: str) -> tuple[Run, int]:
     """Every spec, as the default run: long enough to be stopped while it is sending."""
     report_dir = tmp_path / "reports"
     process = subprocess.Popen(
@@ -79,7 +109,9 @@ def _start(tmp_path: Path, *args: str) -> tuple[Run, int]:
         start_new_session=True,
     )
     run = Run(process=process, report_dir=report_dir)
-    threading.Thread(target=run.read, daemon=True).start()
+    runs.append(run)
+    run.reader = threading.Thread(target=run.read, daemon=True)
+    run.reader.start()
     port = int(run.wait_for(SANDBOX_LINE).group(1))
     run.wait_for(PROGRESS_LINE)
     time.sleep(SENDING_SECONDS)
@@ -142,9 +174,9 @@ CASE_IDS: Final = [
 
 @pytest.mark.parametrize(("number", "group", "workers"), CASES, ids=CASE_IDS)
 def test_a_signal_stops_the_run_and_every_process_of_it(
-    tmp_path: Path, number: signal.Signals, group: bool, workers: int
+    start: Starter, number: signal.Signals, group: bool, workers: int
 ) -> None:
-    run, port = _start(tmp_path, "--workers", str(workers))
+    run, port = start("--workers", str(workers))
     # The run, its sandbox and its workers: every one of them must be gone afterwards.
     assert len(_group(run.process.pid)) >= 2 + (workers if workers > 1 else 0), run.output
     _signal(run, number, group=group)
@@ -160,13 +192,13 @@ def test_a_signal_stops_the_run_and_every_process_of_it(
     assert report["verdict"] == "incomplete"
     assert "the run stopped early (interrupted by " in report["incomplete"][0]
     assert "INCOMPLETE" in (run.report_dir / "summary.md").read_text(encoding="utf-8")
-    with sqlite3.connect(run.report_dir / "history.sqlite") as history:
+    with contextlib.closing(sqlite3.connect(run.report_dir / "history.sqlite")) as history:
         assert history.execute("SELECT verdict, exit_code FROM runs").fetchall() == [("incomplete", 4)]
 
 
-def test_a_second_ctrl_c_ends_the_run_at_once(tmp_path: Path) -> None:
+def test_a_second_ctrl_c_ends_the_run_at_once(start: Starter) -> None:
     """The first Ctrl-C asks the run to wind down; the second ends every process of it now."""
-    run, port = _start(tmp_path, "--workers", "2")
+    run, port = start("--workers", "2")
     os.killpg(run.process.pid, signal.SIGINT)
     time.sleep(0.1)
     os.killpg(run.process.pid, signal.SIGINT)
