@@ -12,6 +12,7 @@ import pytest
 
 from apiconform.sandbox import Fault, Sandbox
 from apiconform.specs import load_spec
+from apiconform.specs.document import discover_specs
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "specs" / "ap-invoice" / "openapi.yaml"
@@ -40,6 +41,8 @@ class TestConformanceUnderPytest:
                 "no:cacheprovider",
                 "--base-url",
                 running.base_url("ap-invoice"),
+                "--spec",
+                "specs/ap-invoice/openapi.yaml",
                 "--param",
                 "id=inv-0001",
             ],
@@ -57,3 +60,20 @@ class TestConformanceUnderPytest:
             assert completed.returncode == 1, output
             assert "[enum] GET /v1/invoice/{id} /currency (DOC)" in output
         assert running.token not in output
+
+
+def test_every_spec_the_cli_runs_is_a_conformance_test() -> None:
+    """`pytest tests/conformance` collects one test per spec `apiconform run` tests by default."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/conformance", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        env={**os.environ, "CI": "true", "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    collected = {line.rsplit("[", 1)[-1].rstrip("]") for line in completed.stdout.splitlines() if "::" in line}
+    names = {load_spec(path, root=ROOT / "specs").name for path in discover_specs(ROOT / "specs")}
+    assert collected == names

@@ -157,6 +157,8 @@ USAGE_ERRORS: Final[list[tuple[Setup, tuple[str, ...]]]] = [
     (_args("--max-requests", "-5"), ("--max-requests", "-5")),
     (_args("--include", "GET /orgs/{orgId}/batches"), ("--include", "GET /orgs/{orgId}/batches")),
     (_args("--base-url", "ftp://127.0.0.1:9"), ("--base-url", "ftp://127.0.0.1:9")),
+    (_args("--param", "nosuch=1"), ("--param", "nosuch", "parameters: id")),
+    (_args("--report-dir", ""), ("--report-dir", "must not be empty")),
 ]
 USAGE_ERROR_IDS: Final = [
     "unknown-target",
@@ -196,6 +198,8 @@ USAGE_ERROR_IDS: Final = [
     "max-requests-negative",
     "include-operation-of-another-spec",
     "base-url-not-http",
+    "param-names-no-parameter",
+    "report-dir-empty",
 ]
 
 
@@ -248,12 +252,34 @@ class TestUsageErrors:
         assert str(config) in line
         assert "'no-such-spec'" in line
 
-    def test_no_report_is_written(self, cli: CliRunner, report_dir: Path) -> None:
-        """A usage error stops the run before any report is written."""
-        result = cli("run", "--param", "novalue")
-        assert result.returncode == ExitCode.USAGE_ERROR
-        assert not (report_dir / "report.json").exists()
-        assert not (report_dir / "junit.xml").exists()
+    @pytest.mark.parametrize(
+        ("setup", "code"),
+        [
+            (_args("--param", "novalue"), ExitCode.USAGE_ERROR),
+            (_args("--param", "nosuch=1"), ExitCode.USAGE_ERROR),
+            (_args("--include", "GET /nope"), ExitCode.USAGE_ERROR),
+            (_spec("foo: bar\n"), ExitCode.USAGE_ERROR),
+            (_args("--baseline", "{tmp}/missing-baseline.toml"), ExitCode.USAGE_ERROR),
+            (lambda _: ["--base-url", f"http://127.0.0.1:{_free_port()}"], ExitCode.TARGET_UNREACHABLE),
+        ],
+        ids=[
+            "param-without-value",
+            "param-unknown",
+            "include-unknown",
+            "spec-not-openapi",
+            "baseline-missing",
+            "target-unreachable",
+        ],
+    )
+    def test_nothing_is_left_behind(self, cli: CliRunner, tmp_path: Path, setup: Setup, code: ExitCode) -> None:
+        """An error that stops the run before it starts leaves no report directory and no history database."""
+        args = [arg.replace("{tmp}", str(tmp_path)) for arg in setup(tmp_path)]
+        report_dir, history = tmp_path / "deep" / "reports", tmp_path / "shared" / "history.sqlite"
+        result = cli("run", "--report-dir", str(report_dir), "--history", str(history), *args)
+        assert result.returncode == code, result.stdout + result.stderr
+        _one_error_line(result)
+        assert not (tmp_path / "deep").exists()
+        assert not (tmp_path / "shared").exists()
 
 
 class TestUnreachableTarget:

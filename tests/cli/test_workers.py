@@ -83,9 +83,10 @@ class TestWorkers:
     def test_the_request_budget_holds_for_the_whole_run(self, tmp_path: Path) -> None:
         result, reports = _run(tmp_path, "--workers", "2", "--max-requests", "30")
         report = load_report(reports)
-        assert result.returncode in {ExitCode.CONFORMANT, ExitCode.VIOLATIONS}, result.stderr
+        assert result.returncode == ExitCode.INCOMPLETE, result.stdout + result.stderr
         assert report["run"]["request_count"] <= 30
         assert "budget" in report["run"]["stop_reason"]
+        assert report["verdict"] == "incomplete"
 
     def test_an_unreachable_target_is_one_line_and_exit_3(self, tmp_path: Path) -> None:
         with socket.socket() as probe:

@@ -159,7 +159,7 @@ class TestHistoryCommand:
         assert lines[0] == f"history: {history_db}: 2 runs, newest first"
         assert lines[2].split()[:4] == ["#2", faulted_run.report["run"]["started_at"], "sandbox", "violations"]
         assert lines[3].split()[3] == "conformant"
-        assert lines[-1].startswith("trend sandbox:ap-invoice: 100.0% → ")
+        assert lines[-1].startswith("trend sandbox:ap-invoice: 100% → ")
 
     @pytest.mark.usefixtures("faulted_run")
     def test_report_dir_finds_the_default_database(self, clean_run: ReportRun) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from apiconform.core.vocabulary import ExitCode
 from apiconform.runner.limits import RequestGate, RunLimitReached, RunLimits
 from apiconform.sandbox import Sandbox
 from apiconform.specs import load_spec
@@ -162,7 +163,8 @@ class TestAgainstARealTarget:
             "30",
         )
         sent = [request for request in recorder.requests if request[1].startswith("/ap-invoice/v1")]
-        assert completed.returncode == 0, completed.stdout + completed.stderr
+        assert completed.returncode == ExitCode.INCOMPLETE, completed.stdout + completed.stderr
+        assert report["verdict"] == "incomplete"
         assert len(sent) <= 31
         assert "request budget of 30 reached" in report["run"]["stop_reason"]
         assert "INCOMPLETE" in completed.stdout

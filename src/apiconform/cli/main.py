@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import click
 
-from apiconform.cli import parallel, reports, resolve
+from apiconform.cli import PROCESS_STARTED, parallel, reports, resolve
 from apiconform.cli.cache import use_user_cache
 from apiconform.cli.merge import merge
 from apiconform.cli.options import (
@@ -20,13 +22,15 @@ from apiconform.cli.options import (
     HISTORY_OPTION,
     NO_HISTORY_OPTION,
     SPEC_OPTION,
+    NonEmptyPath,
 )
 from apiconform.cli.output import Output, fail
 from apiconform.cli.specs import specs
+from apiconform.cli.stopping import RunStopper, SetupStopped
 from apiconform.core.errors import ApiconformError, UsageError
 from apiconform.core.results import RunResult
 from apiconform.core.vocabulary import ExitCode
-from apiconform.report.writers import ensure_writable
+from apiconform.report.writers import check_writable
 from apiconform.runner import RunSettings
 from apiconform.runner import run as run_suite
 from apiconform.sandbox import FAULTS, Fault, Sandbox
@@ -79,7 +83,7 @@ def main() -> None:
 )
 @click.option(
     "--report-dir",
-    type=click.Path(path_type=Path),
+    type=NonEmptyPath(path_type=Path),
     help="Where the reports (json, junit, html, md) go; default: reports/.",
 )
 @click.option(
@@ -121,66 +125,104 @@ def run(
     """Run the conformance suite and write reports; exit 0 only when the target conforms.
 
     Exit codes: 0 conformant, 1 contract violations (accepted baseline entries excepted), 2 usage/config/spec
-    error, 3 target unreachable.
+    error, 3 target unreachable, 4 incomplete (stopped early or selected operations untested), 130/143
+    interrupted by SIGINT/SIGTERM (reports written, marked interrupted).
     """
     out = Output(color=color)
+    stopper = RunStopper()
+    stopper.install()
     use_user_cache()
     try:
-        request = resolve.RunRequest(**flags)
-        config = resolve.load_config(config_path)
-        target = resolve.chosen_target(request, config)
-        if fail_on_drift and compare_to is None:
-            raise UsageError("--fail-on-drift needs --compare-to PREVIOUS (the report to compare with)")
-        if faults and target is not None:
-            raise UsageError("--fault breaks the embedded sandbox; it cannot be combined with --base-url or --target")
-        directory = resolve.report_dir(request, config)
-        ensure_writable(directory)
-        reporting = reports.RunReporting(
-            reports.RunReportOptions(
-                baseline=baseline,
-                compare_to=compare_to,
-                history=history_path or resolve.history_path(config),
-                record_history=not no_history,
-            ),
-            directory,
-        )
-        specs = resolve.load_specs(config, request.specs, target.specs if target is not None else ())
-        if target is None:
-            sandbox = Sandbox(specs, faults=[Fault(fault) for fault in faults])
-            # Its own process, so the target's work and the run's share two cores instead of one GIL.
-            sandbox.start(process=True)
-            try:
-                out.line(
-                    f"apiconform: embedded sandbox at {sandbox.url}"
-                    + (f" with faults {', '.join(faults)}" if faults else "")
-                )
-                result = _execute(resolve.settings_for_sandbox(request, config, sandbox), request.workers, out)
-            finally:
-                sandbox.stop()
-        else:
-            settings = resolve.settings_for_target(request, config, target, specs)
-            out.line(
-                f"apiconform: target {target.name} ({', '.join(dict.fromkeys(api.base_url for api in settings.apis))})"
+        try:
+            result, paths = _run(
+                stopper,
+                out,
+                config_path=config_path,
+                faults=faults,
+                options=reports.RunReportOptions(
+                    baseline=baseline, compare_to=compare_to, history=history_path, record_history=not no_history
+                ),
+                fail_on_drift=fail_on_drift,
+                flags=flags,
             )
-            result = _execute(settings, request.workers, out)
-        paths = reporting.finish(result)
-    except ApiconformError as exc:
-        fail(exc)
-    reports.conclude(out, result, paths, fail_on_drift=fail_on_drift)
+        except ApiconformError as exc:
+            fail(exc)
+    except SetupStopped as exc:
+        out.error(str(exc))
+        sys.exit(exc.exit_code)
+    try:
+        reports.conclude(out, result, paths, fail_on_drift=fail_on_drift, signal_exit=stopper.exit_code)
+    except SystemExit as exc:
+        stopper.exit(exc.code if isinstance(exc.code, int) else 1)
 
 
-def _execute(settings: RunSettings, workers: int, out: Output) -> RunResult:
+def _run(
+    stopper: RunStopper,
+    out: Output,
+    *,
+    config_path: Path | None,
+    faults: tuple[str, ...],
+    options: reports.RunReportOptions,
+    fail_on_drift: bool,
+    flags: dict[str, Any],
+) -> tuple[RunResult, list[Path]]:
+    """Everything is read and checked before the first request; nothing is written before the run ends."""
+    request = resolve.RunRequest(**flags)
+    config = resolve.load_config(config_path)
+    target = resolve.chosen_target(request, config)
+    max_seconds = request.max_time or (target.max_time if target is not None else None)
+    if max_seconds is not None:
+        stopper.time_limit(max_seconds, PROCESS_STARTED, time.monotonic())
+    if fail_on_drift and options.compare_to is None:
+        raise UsageError("--fail-on-drift needs --compare-to PREVIOUS (the report to compare with)")
+    if faults and target is not None:
+        raise UsageError("--fault breaks the embedded sandbox; it cannot be combined with --base-url or --target")
+    directory = resolve.report_dir(request, config)
+    check_writable(directory)
+    reporting = reports.RunReporting(
+        dataclasses.replace(options, history=options.history or resolve.history_path(config)), directory
+    )
+    specs = resolve.load_specs(config, request.specs, target.specs if target is not None else ())
+    if target is None:
+        sandbox = Sandbox(specs, faults=[Fault(fault) for fault in faults])
+        # Its own process, so the target's work and the run's share two cores instead of one GIL.
+        sandbox.start(process=True)
+        stopper.adopt(lambda: sandbox.process_id)
+        try:
+            broken = f" with faults {', '.join(faults)}" if faults else ""
+            out.line(f"apiconform: embedded sandbox at {sandbox.url}{broken}")
+            settings = resolve.settings_for_sandbox(request, config, sandbox)
+            resolve.check_params(settings, request.params)
+            result = _execute(settings, request.workers, out, stopper)
+        finally:
+            sandbox.stop()
+    else:
+        settings = resolve.settings_for_target(request, config, target, specs)
+        resolve.check_params(settings, request.params)
+        urls = ", ".join(dict.fromkeys(api.base_url for api in settings.apis))
+        out.line(f"apiconform: target {target.name} ({urls})")
+        result = _execute(settings, request.workers, out, stopper)
+    return result, reporting.finish(result)
+
+
+def _execute(settings: RunSettings, workers: int, out: Output, stopper: RunStopper) -> RunResult:
     """In this process, or in worker processes when asked for more than one and there is work for them."""
     for api in settings.apis:
         # Which evidence rule judged each document decides what can fail the run; say it before any result.
         out.line(f"apiconform: {api.spec.name}: {api.spec.contract.rule.description}")
+    settings = dataclasses.replace(settings, limits=dataclasses.replace(settings.limits, started=PROCESS_STARTED))
     if workers > 1:
         with parallel.report_directory() as directory:
             planned = parallel.plan(settings, workers, Path(directory))
             if len(planned) > 1:
                 out.line(f"apiconform: {len(planned)} worker processes, one shard each")
-                return parallel.run_workers(planned, out)
-    return run_suite(settings, on_progress=out.progress)
+                stopper.start_sending()
+                return parallel.run_workers(planned, out, stopper)
+    stopper.start_sending()
+    try:
+        return run_suite(settings, on_progress=out.progress, stop=stopper.flag)
+    finally:
+        out.end_progress()
 
 
 @cli.command()

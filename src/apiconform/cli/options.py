@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import click
 
@@ -17,9 +17,20 @@ __all__ = [
     "HISTORY_OPTION",
     "NO_HISTORY_OPTION",
     "SPEC_OPTION",
+    "NonEmptyPath",
 ]
 
 HISTORY_ENV: Final = "APICONFORM_HISTORY"
+
+
+class NonEmptyPath(click.Path):
+    """A path that may not be '': click would read it as '.', the current directory, which nobody means."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("must not be empty", param, ctx)
+        return super().convert(value, param, ctx)
+
 
 FAIL_ON_DRIFT_OPTION = click.option(
     "--fail-on-drift",

@@ -13,6 +13,7 @@ writes the merge like any run.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import multiprocessing
 import sys
@@ -25,10 +26,11 @@ from pathlib import Path
 from typing import Final
 
 from apiconform.cli.output import Output
+from apiconform.cli.stopping import RunStopper
 from apiconform.core.errors import ApiconformError
-from apiconform.core.results import RunResult
+from apiconform.core.results import RunResult, shard_skip_reason
 from apiconform.core.vocabulary import ExitCode
-from apiconform.report.json_report import JsonReportWriter, load_result
+from apiconform.report.json_report import JsonReportWriter
 from apiconform.report.merge import merge_results
 from apiconform.runner import RunSettings
 from apiconform.runner import run as run_suite
@@ -39,6 +41,8 @@ POLL_SECONDS: Final = 0.05
 STOP_SECONDS: Final = 10.0
 # With --max-time, a worker that outlives it by this much more is stopped.
 GRACE_SECONDS: Final = 60.0
+# After a signal, workers have this long to write their reports before they are stopped without.
+INTERRUPT_GRACE_SECONDS: Final = 5.0
 ERROR_FILE: Final = "error.json"
 
 
@@ -98,8 +102,12 @@ def report_directory() -> tempfile.TemporaryDirectory[str]:
     return tempfile.TemporaryDirectory(prefix="apiconform-workers-")
 
 
-def run_workers(workers: list[Worker], out: Output) -> RunResult:
-    """Start the workers, wait for all of them (stopping the rest when one fails), merge their reports."""
+def run_workers(workers: list[Worker], out: Output, stopper: RunStopper) -> RunResult:
+    """Start the workers, wait for all of them (stopping the rest when one fails), merge their reports.
+
+    A signal reaches the workers through `stopper`'s shared flag; each writes what it tested, and a worker
+    that could not is reported as a shard left untested, so an interrupted run still has its reports.
+    """
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     started = time.monotonic()
     seconds = workers[0].settings.limits.max_seconds
@@ -112,48 +120,100 @@ def run_workers(workers: list[Worker], out: Output) -> RunResult:
     try:
         for worker in workers:
             worker.report_dir.mkdir(parents=True, exist_ok=True)
-            processes.append(context.Process(target=_work, args=(worker, out), name=worker.name, daemon=True))
+            processes.append(context.Process(target=_work, args=(worker, out, stopper), name=worker.name, daemon=True))
             processes[-1].start()
-        _wait(processes, deadline)
+            stopper.adopt(functools.partial(getattr, processes[-1], "pid"))
+        _wait(processes, deadline, stopper)
     finally:
         for process in processes:
-            _stop(process)
+            _stop(process, at_once=bool(stopper.flag.value))
     ended = list(zip(workers, processes, strict=True))
-    # The first to fail by itself is the one to tell of; the others may only have been stopped because of it.
-    for worker, process in sorted(ended, key=lambda pair: (pair[1].exitcode or 0) <= 0):
-        if process.exitcode != 0 or not (worker.report_dir / JsonReportWriter.filename).is_file():
-            raise _failure(worker, process.exitcode)
-    reports = [worker.report_dir / JsonReportWriter.filename for worker in workers]
-    result = merge_results([(str(report), load_result(report)) for report in reports])
+    reported = [worker for worker in workers if _report(worker).is_file()]
+    if stopper.flag.value and reported:
+        sources = [(str(_report(worker)), _read(worker)) for worker in reported]
+        sources += [(worker.name, _untested(worker, sources[0][1])) for worker in workers if worker not in reported]
+    else:
+        # The first to fail by itself is the one to tell of; the others may only have been stopped because of it.
+        for worker, process in sorted(ended, key=lambda pair: (pair[1].exitcode or 0) <= 0):
+            if process.exitcode != 0 or not _report(worker).is_file():
+                raise _failure(worker, process.exitcode)
+        sources = [(str(_report(worker)), _read(worker)) for worker in workers]
+    result = merge_results(sources)
     # A worker's clock starts when it does; the run took what the parent waited.
     result.started_at = started_at
     result.duration_seconds = time.monotonic() - started
     return result
 
 
-def _work(worker: Worker, out: Output) -> None:
+def _report(worker: Worker) -> Path:
+    return worker.report_dir / JsonReportWriter.filename
+
+
+def _read(worker: Worker) -> RunResult:
+    return RunResult.from_dict(json.loads(_report(worker).read_text(encoding="utf-8")))
+
+
+def _untested(worker: Worker, other: RunResult) -> RunResult:
+    """The report a worker stopped before it could write one would have given: its shard, nothing tested."""
+    reasons = worker.settings.skip_reasons()
+    shard = worker.settings.shard or (1, 1)
+    stopped = f"{worker.name} was stopped before it reported"
+    return dataclasses.replace(
+        other,
+        shard=shard,
+        request_count=0,
+        findings=[],
+        errors=[],
+        stop_reason=stopped,
+        baseline=None,
+        enum_coverage=[],
+        undocumented_fields=[],
+        operations=[
+            dataclasses.replace(
+                operation,
+                requests=0,
+                checks_run=set(),
+                statuses=set(),
+                skip_reason=reasons.get((operation.api, operation.operation), shard_skip_reason(shard)),
+                uncovered_reason="" if reasons.get((operation.api, operation.operation)) else stopped,
+            )
+            for operation in other.operations
+        ],
+    )
+
+
+def _work(worker: Worker, out: Output, stopper: RunStopper) -> None:
     """In the worker: test the shard and write report.json, or leave the one-line error for the parent."""
+    stopper.install_in_worker()
     try:
-        result = run_suite(worker.settings, on_progress=out.progress)
-        JsonReportWriter().write(result, worker.report_dir)
+        result = run_suite(worker.settings, on_progress=out.plain().progress, stop=stopper.flag)
+        # Not validated here: the parent validates the merged report it writes, and a stopped run is in a hurry.
+        _report(worker).write_text(json.dumps(result.to_dict()), encoding="utf-8")
     except ApiconformError as exc:
         error = {"message": str(exc), "exit_code": int(exc.exit_code)}
         (worker.report_dir / ERROR_FILE).write_text(json.dumps(error), encoding="utf-8")
         sys.exit(int(exc.exit_code))
 
 
-def _wait(processes: list[BaseProcess], deadline: float | None) -> None:
-    """Until every worker has exited, one has failed, or the deadline has passed; the caller stops the rest."""
+def _wait(processes: list[BaseProcess], deadline: float | None, stopper: RunStopper) -> None:
+    """Until every worker has exited, one has failed, the deadline has passed, or a signal's grace is over."""
+    interrupted: float | None = None
     while any(process.is_alive() for process in processes):
         if any(process.exitcode not in {None, 0} for process in processes):
             return
-        if deadline is not None and time.monotonic() > deadline:
+        now = time.monotonic()
+        if deadline is not None and now > deadline:
+            return
+        if stopper.flag.value and interrupted is None:
+            interrupted = now
+        if interrupted is not None and now > interrupted + INTERRUPT_GRACE_SECONDS:
             return
         time.sleep(POLL_SECONDS)
 
 
-def _stop(process: BaseProcess) -> None:
-    if process.is_alive():
+def _stop(process: BaseProcess, *, at_once: bool) -> None:
+    """A worker still running is asked to stop (SIGTERM); after a signal, its grace is over: it is killed."""
+    if process.is_alive() and not at_once:
         process.terminate()
         process.join(timeout=STOP_SECONDS)
     if process.is_alive():

@@ -22,8 +22,8 @@ from apiconform.cli.options import CONFIG_OPTION, FAIL_ON_DRIFT_OPTION, HISTORY_
 from apiconform.cli.output import Output, fail
 from apiconform.core.errors import ApiconformError
 from apiconform.core.regression import BaselineEntry, HistoryTrend
-from apiconform.core.results import RunResult
-from apiconform.core.vocabulary import ExitCode
+from apiconform.core.results import RunResult, percent
+from apiconform.core.vocabulary import ExitCode, Verdict
 from apiconform.report import ConsoleSummary, write_reports
 from apiconform.report.baseline import apply_baseline, load_baseline
 from apiconform.report.console import comparison_lines
@@ -67,7 +67,7 @@ class RunReporting:
         self.history_path: Path | None = None
         if options.record_history:
             self.history_path = options.history or directory / DEFAULT_HISTORY_FILE
-            HistoryDatabase(self.history_path).close()
+            HistoryDatabase.check(self.history_path)
 
     def finish(self, result: RunResult) -> list[Path]:
         """Judge the finished run against the baseline and the previous run, record it, write every report."""
@@ -87,15 +87,21 @@ class RunReporting:
         return write_reports(result, self.directory)
 
 
-def conclude(out: Output, result: RunResult, paths: list[Path], *, fail_on_drift: bool) -> NoReturn:
-    """The console summary of a judged run, then its exit code: 1 on a failure, or on drift with --fail-on-drift."""
+def conclude(
+    out: Output, result: RunResult, paths: list[Path], *, fail_on_drift: bool, signal_exit: int | None = None
+) -> NoReturn:
+    """The console summary of a judged run, then its exit code.
+
+    1 on a failure (or on drift with --fail-on-drift), 4 when incomplete; a run a signal stopped exits as
+    a shell expects of it (130, 143) whatever it found, so a CI job that was cancelled reads as cancelled.
+    """
     for line in ConsoleSummary(out.style).lines(result, paths):
         out.line(line)
-    code = result.exit_code
+    code = int(result.exit_code)
     if fail_on_drift and result.comparison is not None and result.comparison.drift:
         out.line(f"apiconform: {len(result.comparison.drift)} drift items since the previous run (--fail-on-drift)")
-        code = ExitCode.VIOLATIONS
-    sys.exit(int(code))
+        code = int(ExitCode.VIOLATIONS)
+    sys.exit(code if signal_exit is None else signal_exit)
 
 
 @click.command()
@@ -184,7 +190,10 @@ def history(
         out.line(_run_line(row, out))
     for series, points in trends.items():
         rates = [point.pass_rate for point in points]
-        shown = " → ".join("-" if rate is None else f"{rate * 100:.1f}%" for rate in rates[-TREND_SHOWN:])
+        shown = " → ".join(
+            "incomplete" if point.verdict == Verdict.INCOMPLETE else percent(point.pass_rate)
+            for point in points[-TREND_SHOWN:]
+        )
         out.line(f"trend {series}: {shown}  (pass rate of exercised checks, last {min(len(rates), TREND_SHOWN)} runs)")
 
 
@@ -195,8 +204,9 @@ _RUN_HEADER: Final = (
 
 
 def _run_line(row: RunRow, out: Output) -> str:
-    verdict = out.style(f"{row.verdict:<10}", "green" if row.verdict == "conformant" else "red")
-    rate = "-" if row.pass_rate is None else f"{row.pass_rate * 100:.1f}%"
+    colour = {Verdict.CONFORMANT: "green", Verdict.INCOMPLETE: "yellow"}.get(Verdict(row.verdict), "red")
+    verdict = out.style(f"{row.verdict:<10}", colour)
+    rate = percent(row.pass_rate)
     covered = f"{row.operations_covered}/{row.operations}"
     return (
         f"{'#' + str(row.run_id):>5}  {row.started_at:<25} {row.target[:16]:<16} {verdict} {row.failures:>4} "

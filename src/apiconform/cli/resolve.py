@@ -28,7 +28,15 @@ from apiconform.runner.settings import (
 from apiconform.sandbox import Sandbox
 from apiconform.specs.document import SpecDocument, discover_specs, load_spec
 
-__all__ = ["DEFAULT_REPORT_DIR", "DEFAULT_SPEC_DIR", "RunRequest", "load_config", "load_specs", "parse_params"]
+__all__ = [
+    "DEFAULT_REPORT_DIR",
+    "DEFAULT_SPEC_DIR",
+    "RunRequest",
+    "check_params",
+    "load_config",
+    "load_specs",
+    "parse_params",
+]
 
 DEFAULT_REPORT_DIR = Path("reports")
 DEFAULT_SPEC_DIR = Path("specs")
@@ -68,7 +76,11 @@ def spec_root(config: ConfigFile) -> Path:
 
 def load_specs(config: ConfigFile, paths: Iterable[Path], names: Iterable[str] = ()) -> list[SpecDocument]:
     root = spec_root(config)
-    chosen = list(paths)
+    # The same document named twice (another spelling of its path, too) is tested once.
+    unique: dict[Path, Path] = {}
+    for path in paths:
+        unique.setdefault(path.resolve(), path)
+    chosen = list(unique.values())
     specs = [load_spec(path, root=root) for path in (chosen or discover_specs(root))]
     wanted = set(names)
     if wanted and not chosen:
@@ -96,6 +108,25 @@ def parse_params(values: Iterable[str]) -> dict[str, list[str]]:
             raise UsageError(f"--param expects NAME=VALUE, got {value!r}")
         params.setdefault(name.strip(), []).append(given)
     return params
+
+
+def check_params(settings: RunSettings, given: Iterable[str]) -> None:
+    """Every `--param NAME` must name a parameter of an operation the run selects, or it would be silently unused."""
+    names = set(parse_params(given))
+    if not names:
+        return
+    reasons = dataclasses.replace(settings, shard=None).skip_reasons()
+    known: set[str] = set()
+    for api in settings.apis:
+        for operation in api.spec.operations:
+            if not reasons[api.spec.name, operation.label]:
+                known.update(parameter.name for parameter in operation.parameters)
+    unknown = sorted(names - known)
+    if unknown:
+        existing = ", ".join(sorted(name for name in known if name)) or "none"
+        raise UsageError(
+            f"--param names no parameter of the selected operations: {', '.join(unknown)} (parameters: {existing})"
+        )
 
 
 def parse_shard(value: str | None) -> tuple[int, int] | None:

@@ -7,15 +7,18 @@ merged into one run (`apiconform merge`, `run --workers N`) and every format ren
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from apiconform.core.findings import Acceptance, Finding, ResponseSnapshot
 from apiconform.core.regression import BaselineOutcome, Comparison, HistoryTrend
-from apiconform.core.vocabulary import CheckClass, Evidence, ExitCode, Severity
+from apiconform.core.vocabulary import CheckClass, Evidence, ExitCode, Severity, Verdict
 
 __all__ = [
+    "COMPLETED",
+    "NOT_REACHED",
     "SHARD_SKIP_PREFIX",
     "CellStatus",
     "OperationResult",
@@ -23,10 +26,14 @@ __all__ = [
     "SpecInfo",
     "TargetInfo",
     "cells_pass_rate",
+    "percent",
     "shard_skip_reason",
 ]
 
 REPORT_FORMAT_VERSION = "1"
+COMPLETED = "completed"
+# Why a selected operation was not tested when nothing more specific is known.
+NOT_REACHED = "no request reached it"
 # The skip reason of an operation another shard tests; merging shard reports looks for it.
 SHARD_SKIP_PREFIX = "in another shard than "
 
@@ -142,7 +149,7 @@ class RunResult:
     operations: list[OperationResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    stop_reason: str = "completed"
+    stop_reason: str = COMPLETED
     # (index, total) when this run tested one shard of the operations (`--shard K/N`); None for all of them.
     shard: tuple[int, int] | None = None
     baseline: BaselineOutcome | None = None
@@ -170,12 +177,36 @@ class RunResult:
         return [finding for finding in self.findings if finding.accepted is not None]
 
     @property
-    def exit_code(self) -> ExitCode:
-        return ExitCode.VIOLATIONS if self.failures else ExitCode.CONFORMANT
+    def incomplete_reasons(self) -> list[str]:
+        """Why the run cannot call the target conformant: it stopped early, or left selected operations untested.
+
+        Operations skipped on purpose (`skip_reason`: --include, read-only, another shard, not served) do not
+        count; an operation the run meant to test and did not (`covered` is False) does, whatever the cause.
+        """
+        reasons = [] if self.stop_reason == COMPLETED else [f"the run stopped early ({self.stop_reason})"]
+        untested = Counter(
+            operation.uncovered_reason or NOT_REACHED
+            for operation in self.operations
+            if not operation.skip_reason and not operation.covered
+        )
+        reasons += [
+            f"{count} selected operation{'s' if count != 1 else ''} not tested ({reason})"
+            for reason, count in sorted(untested.items())
+        ]
+        if not any(operation.covered for operation in self.operations) and not untested:
+            reasons.append("no operation was tested")
+        return reasons
 
     @property
-    def verdict(self) -> str:
-        return "conformant" if self.exit_code is ExitCode.CONFORMANT else "violations"
+    def verdict(self) -> Verdict:
+        """A failure decides; otherwise a run that tested too little is incomplete, never conformant."""
+        if self.failures:
+            return Verdict.VIOLATIONS
+        return Verdict.INCOMPLETE if self.incomplete_reasons else Verdict.CONFORMANT
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return self.verdict.exit_code
 
     def cell(self, operation: OperationResult, check: CheckClass) -> str:
         """The matrix cell: the worst finding wins, an accepted failure above a warning; never run is not covered."""
@@ -208,8 +239,9 @@ class RunResult:
         return {
             "format_version": REPORT_FORMAT_VERSION,
             "tool": {"name": "apiconform", "version": self.tool_version},
-            "verdict": self.verdict,
+            "verdict": self.verdict.value,
             "exit_code": int(self.exit_code),
+            "incomplete": self.incomplete_reasons,
             "target": self.target.to_dict(),
             "specs": [spec.to_dict() for spec in self.specs],
             "run": {
@@ -328,3 +360,13 @@ def cells_pass_rate(cells: dict[str, int]) -> float | None:
     if not exercised:
         return None
     return round((exercised - cells.get(CellStatus.FAIL, 0)) / exercised, 4)
+
+
+def percent(rate: float | None, *, space: str = "") -> str:
+    """A pass rate with one decimal, rounded down: a run short of 100 % never reads as 100 %; None is '–'."""
+    if rate is None:
+        return "–"
+    if rate >= 1:
+        return f"100{space}%"
+    # Rounded to 6 places first, so 0.995 * 1000 = 994.999… still reads 99.5.
+    return f"{math.floor(round(rate * 1000, 6)) / 10:.1f}{space}%"

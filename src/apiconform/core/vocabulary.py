@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import IntEnum, StrEnum
 
-__all__ = ["CheckClass", "Evidence", "ExitCode", "Severity"]
+__all__ = ["CheckClass", "Evidence", "ExitCode", "Severity", "Verdict"]
 
 
 class CheckClass(StrEnum):
@@ -64,3 +64,22 @@ class ExitCode(IntEnum):
     TARGET_UNREACHABLE = 3
     # Stopped early (budget, time, interrupt), shards missing, or too little tested to say "conformant".
     INCOMPLETE = 4
+
+
+class Verdict(StrEnum):
+    """What a run says of its target; each has one exit code, so a report and its process never disagree."""
+
+    CONFORMANT = "conformant"
+    VIOLATIONS = "violations"
+    INCOMPLETE = "incomplete"
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return _VERDICT_EXIT[self]
+
+
+_VERDICT_EXIT = {
+    Verdict.CONFORMANT: ExitCode.CONFORMANT,
+    Verdict.VIOLATIONS: ExitCode.VIOLATIONS,
+    Verdict.INCOMPLETE: ExitCode.INCOMPLETE,
+}

@@ -8,11 +8,17 @@ from pathlib import Path
 
 from apiconform.core.findings import Finding
 from apiconform.core.regression import BaselineStatus, Comparison, HistoryTrend
-from apiconform.core.results import RunResult
+from apiconform.core.results import NOT_REACHED, RunResult, percent
+from apiconform.core.vocabulary import Verdict
 
 __all__ = ["ConsoleSummary", "comparison_lines"]
 
 MAX_LISTED = 20
+VERDICT_LINE = {
+    Verdict.CONFORMANT: ("conformant", "green"),
+    Verdict.VIOLATIONS: ("violations found", "red"),
+    Verdict.INCOMPLETE: ("INCOMPLETE, not conformant", "yellow"),
+}
 Style = Callable[[str, str], str]
 
 
@@ -42,14 +48,13 @@ class ConsoleSummary:
         for error in result.errors:
             out.append(self.style(f"ERROR {error}", "red"))
         not_covered: Counter[tuple[str, str]] = Counter(
-            (operation.api, operation.skip_reason or "no request reached it")
+            (operation.api, operation.skip_reason or operation.uncovered_reason or NOT_REACHED)
             for operation in result.operations
             if not operation.covered
         )
         for (api, reason), count in sorted(not_covered.items()):
             out.append(f"NOT COVERED {api}: {count} operation{'s' if count != 1 else ''} ({reason})")
-        if result.stop_reason != "completed":
-            out.append(self.style(f"INCOMPLETE: the run stopped early ({result.stop_reason})", "yellow"))
+        out += [self.style(f"INCOMPLETE: {reason}", "yellow") for reason in result.incomplete_reasons]
         out += self._baseline(result)
         if result.comparison is not None:
             out += ["", *comparison_lines(result.comparison, self.style)]
@@ -58,8 +63,7 @@ class ConsoleSummary:
                 f"HISTORY run #{result.history.run_id} in {result.history.database}; "
                 f"pass rate {_trend_text(result.history)}"
             )
-        verdict = "conformant" if not failures else "violations found"
-        colour = "green" if not failures else "red"
+        verdict, colour = VERDICT_LINE[result.verdict]
         accepted = f", {len(result.accepted)} accepted" if result.baseline is not None else ""
         out.append("")
         out.append(
@@ -140,5 +144,7 @@ def _drift_kinds(comparison: Comparison) -> str:
 
 
 def _trend_text(history: HistoryTrend) -> str:
-    rates = [f"{point.pass_rate * 100:.0f}%" if point.pass_rate is not None else "-" for point in history.runs[-8:]]
+    rates = [
+        "incomplete" if point.verdict == Verdict.INCOMPLETE else percent(point.pass_rate) for point in history.runs[-8:]
+    ]
     return " → ".join(rates) + f" (last {len(rates)} of series {history.series})"

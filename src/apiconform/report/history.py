@@ -23,6 +23,7 @@ from typing import Any, Final, Self
 from apiconform.core.errors import ReportInputError
 from apiconform.core.regression import TrendPoint
 from apiconform.core.results import CellStatus, cells_pass_rate
+from apiconform.report.writers import check_writable
 
 __all__ = ["DEFAULT_HISTORY_FILE", "CheckRow", "HistoryDatabase", "RunRow", "series_of"]
 
@@ -186,6 +187,14 @@ class HistoryDatabase:
             connection.close()
             raise ReportInputError(self.path, "an empty file, not an apiconform history database")
         return connection
+
+    @classmethod
+    def check(cls, path: Path) -> None:
+        """Before a run: a file already there must be a history database this version can use; nothing is created."""
+        if path.exists() and not (path.is_file() and path.stat().st_size == 0):
+            cls(path, create=False).close()
+        else:
+            check_writable(path.parent)
 
     def __enter__(self) -> Self:
         return self

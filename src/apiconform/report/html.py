@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from apiconform.core.regression import DRIFT_LABEL
-from apiconform.core.results import CellStatus, RunResult
-from apiconform.core.vocabulary import CheckClass, Evidence
+from apiconform.core.results import CellStatus, RunResult, percent
+from apiconform.core.vocabulary import CheckClass, Evidence, Verdict
 
 __all__ = ["HtmlReportWriter", "cell_id", "render_html"]
 
@@ -34,6 +34,12 @@ STATUS_SYMBOL: Final = {
     CellStatus.WARNING: "!",
     CellStatus.ACCEPTED: "≈",
     CellStatus.NOT_COVERED: "–",
+}
+# An incomplete run is never drawn as a pass, in the headline or in the trend.
+VERDICT_STATUS: Final = {
+    Verdict.CONFORMANT.value: CellStatus.PASS,
+    Verdict.VIOLATIONS.value: CellStatus.FAIL,
+    Verdict.INCOMPLETE.value: CellStatus.WARNING,
 }
 STATUS_LABEL: Final = {
     CellStatus.PASS: "pass",
@@ -68,7 +74,7 @@ def cell_id(api: str, operation: str, check: str) -> str:
 
 
 def _percent(rate: float | None) -> str:
-    return "–" if rate is None else f"{rate * 100:.1f} %"
+    return percent(rate, space=" ")
 
 
 def _when(timestamp: str) -> str:
@@ -156,14 +162,18 @@ class _Page:
 
     def _header(self) -> str:
         report, summary = self.report, self.report["summary"]
-        failing = report["verdict"] != "conformant"
-        status = CellStatus.FAIL if failing else CellStatus.PASS
         failures, warnings, accepted = summary["failures"], summary["warnings"], summary.get("accepted", 0)
-        if failing:
+        incomplete = list(report.get("incomplete", []))
+        if report["verdict"] == Verdict.VIOLATIONS:
+            status = CellStatus.FAIL
             headline = f"Violations: {_plural(failures, 'failure')} on documented contract"
+        elif report["verdict"] == Verdict.INCOMPLETE:
+            status = CellStatus.WARNING
+            headline = "Incomplete: too little was tested to call the target conformant"
         else:
+            status = CellStatus.PASS
             headline = "Conformant: no failure on documented contract"
-        details = [_plural(warnings, "warning")]
+        details = [*incomplete, _plural(warnings, "warning")]
         if accepted:
             details.append(f"{accepted} accepted by the baseline")
         comparison = report.get("comparison")
@@ -528,7 +538,7 @@ class _Page:
         )
         rows = "".join(
             f"<tr><td>#{point['run_id']}</td><td>{_e(_when(point['started_at']))}</td>"
-            f"<td>{_badge(CellStatus.PASS if point['verdict'] == 'conformant' else CellStatus.FAIL, point['verdict'])}"
+            f"<td>{_badge(VERDICT_STATUS.get(point['verdict'], CellStatus.FAIL), point['verdict'])}"
             f'</td><td class="num">{_percent(point["pass_rate"])}</td><td class="num">{point["failures"]}</td>'
             f'<td class="num">{point["warnings"]}</td><td class="num">{point["accepted"]}</td></tr>'
             for point in reversed(runs)
@@ -805,6 +815,8 @@ border-bottom:4px solid}
 .verdict-sub{margin:.3rem 0 0;color:var(--fg)}
 .v-fail{background:var(--fail-bg);border-color:var(--fail)}.v-fail .verdict-symbol,.v-fail h1{color:var(--fail)}
 .v-pass{background:var(--pass-bg);border-color:var(--pass)}.v-pass .verdict-symbol,.v-pass h1{color:var(--pass)}
+.v-warning{background:var(--warn-bg);border-color:var(--warn)}
+.v-warning .verdict-symbol,.v-warning h1{color:var(--warn)}
 nav{background:var(--soft);border-bottom:1px solid var(--line);position:sticky;top:0;z-index:5}
 nav ul{display:flex;flex-wrap:wrap;gap:4px 18px;list-style:none;padding-top:8px;padding-bottom:8px;margin:0 auto}
 .tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:12px;margin:1rem 0}

@@ -13,7 +13,10 @@ __all__ = ["JunitXmlWriter"]
 
 
 class JunitXmlWriter:
-    """Failures fail their case; warnings and accepted failures pass, noted in system-out; never-run checks skip."""
+    """Failures fail their case; warnings and accepted failures pass, noted in system-out; never-run checks skip.
+
+    An incomplete run adds one error case, `apiconform.run` / `complete`, saying INCOMPLETE and why.
+    """
 
     filename = "junit.xml"
 
@@ -58,6 +61,15 @@ class JunitXmlWriter:
             for key, value in counts.items():
                 suite.set(key, str(value))
             suite.set("errors", "0")
+        reasons = result.incomplete_reasons
+        if reasons:
+            # Not one operation's fault: the run as a whole is an error case, so no CI view shows it all green.
+            suite = ET.SubElement(root, "testsuite", name="apiconform.run", tests="1", failures="0", skipped="0")
+            suite.set("errors", "1")
+            case = ET.SubElement(suite, "testcase", classname="apiconform.run", name="complete")
+            message = f"INCOMPLETE: {'; '.join(reasons)}"
+            error = ET.SubElement(case, "error", message=message, type="apiconform.incomplete")
+            error.text = "\n".join(reasons)
         ET.indent(root)
         path = directory / self.filename
         ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)

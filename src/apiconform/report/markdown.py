@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from apiconform.core.regression import DRIFT_LABEL
-from apiconform.core.results import RunResult
+from apiconform.core.results import RunResult, percent
+from apiconform.core.vocabulary import Verdict
 
 __all__ = ["MarkdownSummaryWriter", "comparison_markdown", "render_markdown"]
 
@@ -28,6 +29,11 @@ TOP_OTHERS: Final = 20
 MAX_VALUE_CHARS: Final = 100
 _SPECIAL: Final = re.compile(r"([\\`*_\[\]<>|~&#!])")
 _BACKTICKS: Final = re.compile(r"`+")
+VERDICT_HEADING: Final = {
+    Verdict.CONFORMANT.value: ("✅", "conformant"),
+    Verdict.VIOLATIONS.value: ("❌", "violations"),
+    Verdict.INCOMPLETE.value: ("⚠️", "INCOMPLETE, not conformant"),
+}
 
 
 def text(value: object) -> str:
@@ -54,7 +60,7 @@ def _plural(count: int, word: str) -> str:
 
 
 def _percent(rate: float | None) -> str:
-    return "–" if rate is None else f"{rate * 100:.1f} %"
+    return percent(rate, space=" ")
 
 
 class MarkdownSummaryWriter:
@@ -68,9 +74,8 @@ class MarkdownSummaryWriter:
 
 def render_markdown(report: dict[str, Any]) -> str:
     summary, run, target = report["summary"], report["run"], report["target"]
-    failing = report["verdict"] != "conformant"
-    symbol = "❌" if failing else "✅"
-    verdict = "violations" if failing else "conformant"
+    symbol, verdict = VERDICT_HEADING[report["verdict"]]
+    incomplete = list(report.get("incomplete", []))
     baselined = f"{summary.get('accepted', 0)} accepted by the baseline · " if "baseline" in report else ""
     counts = (
         f"**{_plural(summary['failures'], 'failure')}** on documented contract · "
@@ -83,6 +88,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         "",
         counts,
         "",
+        *([f"> **Incomplete:** {'; '.join(text(reason) for reason in incomplete)}", ""] if incomplete else []),
         "| Target | Specs | Seed | Requests | Duration |",
         "|---|---|---:|---:|---:|",
         f"| {code(target['name'])} {code(target['base_url'])} | "

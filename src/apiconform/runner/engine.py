@@ -10,7 +10,6 @@ import dataclasses
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
@@ -29,15 +28,17 @@ from apiconform.checks.classify import classes_exercised, classify_failure
 from apiconform.core.errors import UsageError
 from apiconform.core.findings import Finding, ResponseSnapshot
 from apiconform.core.redaction import Redactor
-from apiconform.core.results import OperationResult, RunResult, SpecInfo, TargetInfo, shard_skip_reason
+from apiconform.core.results import COMPLETED, OperationResult, RunResult, SpecInfo, TargetInfo, shard_skip_reason
 from apiconform.core.vocabulary import CheckClass
 from apiconform.runner.bridge import bounded_client
 from apiconform.runner.credentials import TokenSource
+from apiconform.runner.hints import mark_unreached
 from apiconform.runner.lifecycle import run_lifecycles
-from apiconform.runner.limits import RequestGate, RunLimitReached
+from apiconform.runner.limits import RequestGate, RunLimitReached, StopFlag, stop_reason
 from apiconform.runner.observations import EnumObserver
 from apiconform.runner.probe import probe
 from apiconform.runner.problems import transport_problem
+from apiconform.runner.progress import ProgressCallback, ProgressEvent, RunStarted, Tracker
 from apiconform.runner.scenarios import ScenarioOutcome, run_scenarios
 from apiconform.runner.settings import ApiTarget, RunSettings
 from apiconform.runner.transport import gate_schema, truncation
@@ -49,32 +50,28 @@ from apiconform.specs.document import Operation, SpecDocument
 __all__ = ["ProgressEvent", "run"]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ProgressEvent:
-    """One finished scenario, for a terminal to show that a long run is moving."""
-
-    api: str
-    operation: str
-    phase: str
-    status: str
-    requests: int
-
-
-ProgressCallback = Callable[[ProgressEvent], None]
 FindingKey = tuple[str, str, CheckClass, str, str, str]
 
 
-def run(settings: RunSettings, *, on_progress: ProgressCallback | None = None) -> RunResult:
-    """Run every API of `settings`; raises TargetUnreachable or UsageError before sending a single test."""
+def run(
+    settings: RunSettings, *, on_progress: ProgressCallback | None = None, stop: StopFlag | None = None
+) -> RunResult:
+    """Run every API of `settings`; raises TargetUnreachable or UsageError before sending a single test.
+
+    `stop` set (by a signal handler) ends the run at its next request; what it found is returned, marked stopped.
+    """
     _check_include(settings)
     # A shard left empty (more shards than operations) is a run that tests nothing, not an error.
     if not any(not reason for reason in dataclasses.replace(settings, shard=None).skip_reasons().values()):
         raise UsageError("nothing to test: no selected operation is served by the target")
     redactor = Redactor(settings.secrets, secret_headers=settings.secret_headers, token_env=settings.token_env)
-    gate = RequestGate(settings.limits)
+    gate = RequestGate(settings.limits, stop=stop)
     observer = EnumObserver()
     for api in settings.apis:
-        gate.acquire()
+        try:
+            gate.acquire()
+        except RunLimitReached:
+            break  # stopped before it began: every operation is reported untested
         probe(api.base_url, verify=settings.tls_verify)
     result = RunResult(
         tool_version=_tool_version(),
@@ -93,14 +90,18 @@ def run(settings: RunSettings, *, on_progress: ProgressCallback | None = None) -
         shard=settings.shard,
     )
     started = time.monotonic()
+    tracker = Tracker(result, on_progress, sent=lambda: gate.sent)
+    tracker.emit(RunStarted(operations=sum(1 for reason in settings.skip_reasons().values() if not reason)))
     for api in settings.apis:
-        _run_api(api, settings, result, redactor, gate, observer, on_progress)
-    if gate.stopped is not None:
-        result.stop_reason = gate.stopped
+        _run_api(api, settings, result, redactor, gate, observer, tracker)
+    stopped = gate.stopped or stop_reason(stop)
+    if stopped is not None:
+        result.stop_reason = stopped
     result.enum_coverage = [observation.to_dict() for observation in observer.observations]
     result.undocumented_fields = observer.undocumented()
     for operation in result.operations:
         operation.statuses = observer.statuses.get((operation.api, operation.operation), set())
+    mark_unreached(settings.apis, result)
     result.doc_coverage = [api.to_dict() for api in doc_coverage([api.spec for api in settings.apis], []).apis]
     # Requests cut short by a stop never reach a finished scenario; the gate counted every one sent.
     result.request_count = max(result.request_count, gate.sent)
@@ -115,13 +116,16 @@ def _run_api(
     redactor: Redactor,
     gate: RequestGate,
     observer: EnumObserver,
-    on_progress: ProgressCallback | None,
+    tracker: Tracker,
 ) -> None:
     outcomes = _outcomes(api, settings)
-    if gate.stopped is not None:
-        for outcome in outcomes.values():
-            outcome.skip_reason = outcome.skip_reason or f"run stopped: {gate.stopped}"
     result.operations.extend(outcomes.values())
+    stopped = gate.poll()
+    if stopped is not None:
+        for outcome in outcomes.values():
+            if not outcome.skip_reason:
+                outcome.uncovered_reason = f"run stopped: {stopped}"
+        return
     selected = {label for label, outcome in outcomes.items() if not outcome.skip_reason}
     if not selected:
         return
@@ -137,10 +141,10 @@ def _run_api(
     stream = from_schema(schema).execute()
     gate.on_stop(stream.stop)
     for event in stream:
-        _consume(event, api.spec, outcomes, result, seen, redactor, on_progress)
+        _consume(event, api.spec, outcomes, result, seen, redactor, tracker)
         if isinstance(event, events.ScenarioFinished):
             _observe(event.recorder, api.spec, observer)
-    _after_engine(api, settings, frozenset(selected), outcomes, result, seen, redactor, gate, observer)
+    _after_engine(api, settings, frozenset(selected), outcomes, result, seen, redactor, gate, observer, tracker)
 
 
 def _after_engine(
@@ -153,6 +157,7 @@ def _after_engine(
     redactor: Redactor,
     gate: RequestGate,
     observer: EnumObserver,
+    tracker: Tracker,
 ) -> None:
     """Scenarios per operation, then lifecycles across operations: what schemathesis does not generate."""
     operations = {operation.label: operation for operation in api.spec.operations}
@@ -169,6 +174,7 @@ def _after_engine(
             except RunLimitReached:
                 return
             _fold(label, scenario, outcomes, result, seen)
+            tracker.operation_done(api.spec.name, label)
         # A lifecycle belongs to the shard of its create, and follows its resource into any other shard.
         other_shard = shard_skip_reason(settings.shard) if settings.shard else None
         reachable = frozenset(label for label, outcome in outcomes.items() if outcome.skip_reason in {"", other_shard})
@@ -179,6 +185,7 @@ def _after_engine(
             _fold(label, lifecycle, outcomes, result, seen)
         for label, exc in flow.troubles:
             _scenario_trouble(exc, api.spec, label, result, seen, redactor)
+        tracker.new_failures()
 
 
 def _fold(
@@ -257,7 +264,7 @@ def _consume(
     result: RunResult,
     seen: dict[FindingKey, int],
     redactor: Redactor,
-    on_progress: ProgressCallback | None,
+    tracker: Tracker,
 ) -> None:
     if isinstance(event, events.ScenarioFinished):
         recorder = event.recorder
@@ -276,16 +283,17 @@ def _consume(
                 for check in recorder.checks.get(case_id, [])
                 for check_class in classes_exercised(check.name)
             }
-        if on_progress is not None:
-            on_progress(
-                ProgressEvent(
-                    api=spec.name,
-                    operation=recorder.label,
-                    phase=str(event.phase.value),
-                    status=str(event.status.value),
-                    requests=len(recorder.interactions),
-                )
+        tracker.new_failures()
+        tracker.emit(
+            ProgressEvent(
+                api=spec.name,
+                operation=recorder.label,
+                phase=str(event.phase.value),
+                status=str(event.status.value),
+                requests=len(recorder.interactions),
+                sent=tracker.sent(),
             )
+        )
     elif isinstance(event, events.NonFatalError) and (
         RunLimitReached.__name__ in repr(event.value) or isinstance(event.value, NoLinksFound)
     ):
@@ -296,7 +304,7 @@ def _consume(
     elif isinstance(event, events.FatalError):
         result.errors.append(redactor.text(f"{spec.name}: {_one_line(str(event.exception))}"))
         result.stop_reason = "error"
-    elif isinstance(event, events.EngineFinished) and event.stop_reason.value != "completed":
+    elif isinstance(event, events.EngineFinished) and event.stop_reason.value != COMPLETED:
         result.stop_reason = str(event.stop_reason.value)
 
 

@@ -10,17 +10,40 @@ incomplete.
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from typing import Protocol
 
 from apiconform.runner.bounded import DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_RESPONSE_BYTES
 
-__all__ = ["RequestGate", "RunLimitReached", "RunLimits"]
+__all__ = ["RequestGate", "RunLimitReached", "RunLimits", "StopFlag", "stop_reason"]
 
 RETRY_STATUSES = frozenset({429, 503})
+# A wait (rate, Retry-After) is sliced, so a stop asked for during it is noticed within this many seconds.
+WAIT_SLICE_SECONDS = 0.1
+
+
+class StopFlag(Protocol):
+    """Set to a signal number by whoever stops the run (a signal handler: no lock taken); 0 while it may go on.
+
+    A `multiprocessing.RawValue` works, and then worker processes forked from the run share it.
+    """
+
+    value: int
+
+
+def stop_reason(flag: StopFlag | None) -> str | None:
+    if flag is None or not flag.value:
+        return None
+    try:
+        name = signal.Signals(flag.value).name
+    except ValueError:
+        name = f"signal {flag.value}"
+    return f"interrupted by {name}"
 
 
 class RunLimitReached(Exception):
@@ -39,6 +62,8 @@ class RunLimits:
     rate: float | None = None
     max_requests: int | None = None
     max_seconds: float | None = None
+    # `time.monotonic()` when the time limit started counting (the process's start, so loading counts); None: now.
+    started: float | None = None
     # The longest Retry-After honoured, and how often; a target asking for more is answered with a failure.
     max_retry_after: float = 30.0
     max_retries: int = 3
@@ -57,14 +82,16 @@ class RequestGate:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        stop: StopFlag | None = None,
     ) -> None:
         self.limits = limits
         self.sent = 0
         self.stopped: str | None = None
         self._clock = clock
         self._sleep = sleep
+        self._stop_flag = stop
         self._lock = threading.Lock()
-        self._started = clock()
+        self._started = clock() if limits.started is None else limits.started
         self._next_slot = self._started
         self._on_stop: list[Callable[[], None]] = []
 
@@ -86,10 +113,23 @@ class RequestGate:
                 self._next_slot = slot + 1.0 / self.limits.rate
             self.sent += 1
         if wait > 0:
-            self._sleep(wait)
+            self.wait(wait)
+            if self.poll() is not None:
+                raise RunLimitReached(self.stopped)
 
     def wait(self, seconds: float) -> None:
-        self._sleep(seconds)
+        """Sleep, in slices, so a stop (a signal) is not held up by a long Retry-After or a slow rate."""
+        end = self._clock() + seconds
+        while (left := end - self._clock()) > 0 and stop_reason(self._stop_flag) is None:
+            self._sleep(min(left, WAIT_SLICE_SECONDS))
+
+    def poll(self) -> str | None:
+        """Why the run may send no more (stopping it when that is new), or None while it may go on."""
+        with self._lock:
+            reason = self._exhausted()
+            if reason is not None:
+                self._stop(reason)
+            return reason
 
     def retry_delay(self, status: int, headers: Mapping[str, str], attempt: int) -> float | None:
         """Seconds to wait before retrying a 429/503 that says when to come back; None means do not retry."""
@@ -106,6 +146,9 @@ class RequestGate:
     def _exhausted(self) -> str | None:
         if self.stopped is not None:
             return self.stopped
+        interrupted = stop_reason(self._stop_flag)
+        if interrupted is not None:
+            return interrupted
         if self.limits.max_requests is not None and self.sent >= self.limits.max_requests:
             return f"request budget of {self.limits.max_requests} reached"
         if self.limits.max_seconds is not None and self._clock() - self._started >= self.limits.max_seconds:

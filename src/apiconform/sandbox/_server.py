@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
+import os
 import secrets
+import signal
 import socket
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -35,6 +38,7 @@ VENDORS: dict[str, VendorApi] = {
 }
 HOST = "127.0.0.1"
 STARTUP_TIMEOUT = 10.0
+STOP_TIMEOUT = 5.0
 # How long ago the token `expired_token()` gives out ran out.
 EXPIRED_SECONDS_AGO = 600
 
@@ -80,6 +84,8 @@ class Sandbox:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._process: multiprocessing.process.BaseProcess | None = None
+        # The child serves while this pipe is open: closed by stop(), or by the kernel when the run ends anyhow.
+        self._lifeline: int | None = None
 
     @property
     def url(self) -> str:
@@ -129,9 +135,27 @@ class Sandbox:
             time.sleep(0.01)
         return self
 
+    @property
+    def process_id(self) -> int | None:
+        """The child process serving (`start(process=True)`), for a run that must end it come what may."""
+        return self._process.pid if self._process is not None else None
+
     def _start_process(self) -> Self:
-        self._process = multiprocessing.get_context("fork").Process(target=self._serve_child, daemon=True)
+        """Fork the server; it ignores SIGINT and SIGTERM and serves until its lifeline closes.
+
+        A terminal's Ctrl-C reaches the whole process group: were the child to die of it, the run's requests
+        still in flight would fail as if the target had. So the run decides when the sandbox ends: stop()
+        closes the lifeline, and if the run itself dies the kernel closes it, so the child never outlives it.
+        """
+        reader, writer = os.pipe()
+        self._process = multiprocessing.get_context("fork").Process(
+            target=self._serve_child, args=(reader, writer), daemon=True
+        )
         self._process.start()
+        os.close(reader)
+        self._lifeline = writer
+        # Processes the run forks later (workers) must not hold the lifeline open after the run is gone.
+        os.register_at_fork(after_in_child=self._drop_lifeline)
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while True:
             try:
@@ -143,13 +167,33 @@ class Sandbox:
                     raise RuntimeError(msg) from None
                 time.sleep(0.02)
 
-    def _serve_child(self) -> None:
-        uvicorn.Server(self._config(log_level="error")).run(sockets=[self._socket])
+    def _drop_lifeline(self) -> None:
+        if self._lifeline is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._lifeline)
+            self._lifeline = None
+
+    def _serve_child(self, reader: int, writer: int) -> None:
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, signal.SIG_IGN)
+        os.close(writer)
+        server = _Server(self._config(log_level="error"))
+
+        def watch() -> None:
+            with contextlib.suppress(OSError):
+                os.read(reader, 1)
+            server.should_exit = True
+
+        threading.Thread(target=watch, daemon=True).start()
+        server.run(sockets=[self._socket])
 
     def stop(self) -> None:
         if self._process is not None:
-            self._process.terminate()
-            self._process.join(timeout=STARTUP_TIMEOUT)
+            self._drop_lifeline()
+            self._process.join(timeout=STOP_TIMEOUT)
+            if self._process.is_alive():
+                self._process.kill()
+                self._process.join(timeout=STOP_TIMEOUT)
         if self._server is not None and self._thread is not None:
             self._server.should_exit = True
             self._thread.join(timeout=STARTUP_TIMEOUT)
@@ -177,3 +221,11 @@ class Sandbox:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
         self.stop()
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its signal handlers: the sandbox child is stopped by its run, not by the terminal."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
