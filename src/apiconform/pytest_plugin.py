@@ -50,6 +50,7 @@ def judge(case: Case[Any], response: Response, *, document: SpecDocument) -> Non
             operation=operation,
             status=response.status_code,
             negative=case.meta is not None and case.meta.generation.mode.is_negative,
+            meta=case.meta,
         )
         line = f"[{judged.check.value}] {operation.label} {judged.pointer} ({judged.evidence.value}): {failure.title}"
         detail = f"expected {judged.expected}; got {judged.actual}" if judged.expected else failure.message

@@ -62,6 +62,16 @@ class TestPaging:
         assert not {item["arItemId"] for item in first.json()} & {item["arItemId"] for item in second.json()}
 
 
+class TestDocuments:
+    """Documents are found by their documentNo, as the page says."""
+
+    def test_get_by_document_number(self, client: httpx.Client) -> None:
+        """A listed document is served at its documentNo; its internal id is not a document number."""
+        document = client.get(f"{CLIENT}/documents").json()["documents"][0]
+        assert client.get(f"{CLIENT}/documents/{document['documentNo']}").json()["documentId"] == document["documentId"]
+        assert client.get(f"{CLIENT}/documents/{document['documentId']}").status_code == 404
+
+
 class TestCustomers:
     """Create, read, update, delete, and then 404."""
 
@@ -75,7 +85,7 @@ class TestCustomers:
         updated = client.put(f"{CLIENT}/customers", json={"customerNo": number, "phone": "+47 912 34 567"})
         assert updated.status_code == 200
         assert client.get(f"{CLIENT}/customers/{number}").json()["phone"] == "+47 912 34 567"
-        assert client.delete(f"{CLIENT}/customers/{number}").status_code == 204
+        assert client.delete(f"{CLIENT}/customers/{number}").status_code == 200
         assert client.get(f"{CLIENT}/customers/{number}").status_code == 404
         assert client.delete(f"{CLIENT}/customers/{number}").status_code == 404
         assert client.put(f"{CLIENT}/customers", json={"customerNo": number}).status_code == 404
@@ -91,7 +101,7 @@ class TestCustomers:
     def test_batch_settles(self, client: httpx.Client) -> None:
         """A customer batch is 202 while processing and 200 (or 206 when partial) once done."""
         body = {"customers": [{"customerNo": "88001", "name": "Batch AS"}, {"name": "no number"}]}
-        queued = client.post(f"{CLIENT}/customers/batch", json=body)
+        queued = client.post(f"{CLIENT}/customers/batches", json=body)
         assert queued.status_code == 202
         batch_path = queued.headers["location"]
         statuses = [client.get(batch_path).status_code for _ in range(3)]

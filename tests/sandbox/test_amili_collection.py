@@ -246,10 +246,10 @@ class TestScoping:
         batch = sandbox.known_params("amili/collection")["GET /batches/{batchId}"]["batchId"][0]
         assert client.get(path.format(nordvik_batch=batch)).status_code == status
 
-    def test_unknown_org_where_404_is_not_documented(self, client: httpx.Client) -> None:
-        """Create invoices lists no 404, so an unknown organisation is refused with its documented 403."""
+    def test_unknown_org_on_create(self, client: httpx.Client) -> None:
+        """Create invoices lists 404 (newest page), so an unknown organisation is 404 there too."""
         response = client.post(f"/amili/collection/orgs/{UNKNOWN_UUID}/invoices", json={"invoices": []})
-        assert response.status_code == 403
+        assert response.status_code == 404
 
 
 class TestPaging:

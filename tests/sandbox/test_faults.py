@@ -41,8 +41,9 @@ class TestCatalogue:
         assert {info.detected_by for info in FAULTS.values()} == set(CheckClass)
 
     def test_every_check_class_covered_on_amili(self) -> None:
-        """Amili's faults alone cover every check class, so the larger vendor proves every column."""
-        assert {info.detected_by for info in FAULTS.values() if _vendor(info) == "amili"} == set(CheckClass)
+        """Amili's faults alone cover every check class but enum: no Amili page gives a complete value set."""
+        amili = {info.detected_by for info in FAULTS.values() if _vendor(info) == "amili"}
+        assert amili == set(CheckClass) - {CheckClass.ENUM}
 
     def test_issue_list_is_covered(self) -> None:
         """Each kind of violation the issue names has a fault."""

@@ -14,7 +14,7 @@ import schemathesis
 from schemathesis.core.failures import FailureGroup
 
 from apiconform.checks.violations import ContractViolation
-from apiconform.core.vocabulary import CheckClass
+from apiconform.core.vocabulary import CheckClass, Evidence
 from apiconform.specs.contract import Contract, contract_for
 from apiconform.specs.model import Operation, is_json
 from apiconform.specs.schema import Schema, escape
@@ -101,7 +101,11 @@ def response_body_conformance(ctx: CheckContext, response: Response, case: Case[
 def _violation(schema: Schema, label: str, status: int, error: jsonschema.ValidationError) -> ContractViolation:
     path = list(error.absolute_path)
     judged = schema.at_path(path)
+    evidence = judged.evidence
     check_class = CLASS_BY_KEYWORD.get(str(error.validator), CheckClass.SCHEMA)
+    if error.validator == "type" and error.instance is None and _optional(schema, path):
+        # The nullability rule (specs/README.md): no page says whether an optional field may be null.
+        evidence = Evidence.weakest(evidence, Evidence.EXAMPLE)
     # One broken field in a list is one finding: the pointer says `*` for the index, `actual` names the item.
     pointer = "".join("/*" if isinstance(part, int) else f"/{escape(str(part))}" for part in path)
     concrete = "".join(f"/{escape(str(part))}" for part in path)
@@ -115,7 +119,7 @@ def _violation(schema: Schema, label: str, status: int, error: jsonschema.Valida
     return ContractViolation(
         operation=label,
         check_class=check_class,
-        evidence=judged.evidence,
+        evidence=evidence,
         title=f"{check_class.value}: {pointer or '/'} in the {status} response",
         message=error.message if len(error.message) <= MAX_MESSAGE_CHARS else error.message[:MAX_MESSAGE_CHARS] + "…",
         pointer=pointer,
@@ -123,6 +127,22 @@ def _violation(schema: Schema, label: str, status: int, error: jsonschema.Valida
         actual=actual,
         doc=judged.doc,
     )
+
+
+def _optional(schema: Schema, path: list[str | int]) -> bool:
+    """Whether the value at `path` is a property its object does not require."""
+    if not path or not isinstance(path[-1], str):
+        return False
+    parent = schema
+    for segment in path[:-1]:
+        child = parent.child(segment)
+        if child is None:
+            return False
+        parent = child
+    required = set(parent.get("required", []))
+    for part in parent.parts():
+        required |= set(part.get("required", []))
+    return path[-1] not in required
 
 
 def _expected_actual(error: jsonschema.ValidationError) -> tuple[str, str]:

@@ -9,14 +9,18 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schemathesis.core.failures import Failure
 
+from apiconform.checks.negation import negated_evidence
 from apiconform.checks.violations import ContractViolation
 from apiconform.core.vocabulary import CheckClass, Evidence
 from apiconform.specs.document import SpecDocument
 from apiconform.specs.model import Operation
+
+if TYPE_CHECKING:
+    from schemathesis.generation.meta import CaseMetadata
 
 __all__ = ["CHECK_CLASS_BY_NAME", "Classification", "classify_failure"]
 
@@ -83,6 +87,8 @@ CHECK_CLASS_BY_NAME: dict[str, CheckClass] = {
 }
 # A body check that passes has checked all of these at once.
 BODY_CLASSES = frozenset({CheckClass.ENUM, CheckClass.REQUIRED, CheckClass.TYPE, CheckClass.FORMAT, CheckClass.SCHEMA})
+# Invalid input accepted: as well known as the constraint that was broken, not only as the status list.
+NEGATION_CHECKS = frozenset({"negative_data_rejection", "missing_required_header"})
 
 
 def classes_exercised(check_name: str) -> frozenset[CheckClass]:
@@ -101,6 +107,7 @@ def classify_failure(
     operation: Operation,
     status: int | None = None,
     negative: bool = False,
+    meta: CaseMetadata | None = None,
 ) -> Classification:
     if isinstance(failure, ContractViolation):
         return Classification(
@@ -114,6 +121,9 @@ def classify_failure(
     check, rule = CHECKS.get(check_name, (CheckClass.SCHEMA, _operation))
     expected, actual = _expected_actual(failure)
     evidence = rule(document, operation, failure, status)
+    if check_name in NEGATION_CHECKS:
+        negated = negated_evidence(document, operation, meta)
+        evidence = evidence if negated is None else Evidence.weakest(evidence, negated)
     if check is CheckClass.STATUS_CODE and negative and status is not None and 400 <= status < 500:  # noqa: PLR2004
         # Pages list the statuses of valid requests; how invalid input is refused is rarely on them.
         evidence = Evidence.INFERRED

@@ -397,6 +397,7 @@ def _findings(recorder: ScenarioRecorder, spec: SpecDocument, phase: str, redact
                 operation=operation,
                 status=response.status_code if response is not None else None,
                 negative=meta is not None and meta.generation.mode.is_negative,
+                meta=meta,
             )
             snapshot = None
             if response is not None:

@@ -44,12 +44,12 @@ __all__ = ["ARM"]
 JsonObject = dict[str, Any]
 SMALL_PAGE_BELOW = 5
 SMALL_PAGE_FALLBACK = 10
-# Per entity: (default maximumcount, default pagesize); AR items are documented, the rest were not readable.
+# Per entity: (default maximumcount, default pagesize); documents' were not readable, the rest are documented.
 PAGING = {
     KIND.AR_ITEM: (10000, 100),
     KIND.ARM_DOCUMENT: (1000, 100),
-    KIND.GL_ITEM: (1000, 100),
-    KIND.CUSTOMER: (1000, 100),
+    KIND.GL_ITEM: (10000, 100),
+    KIND.CUSTOMER: (10000, 100),
 }
 # The AR item list is documented as an array; the other lists as objects, so their items get a key.
 WRAPPERS = {KIND.ARM_DOCUMENT: "documents", KIND.GL_ITEM: "glItems", KIND.CUSTOMER: "customers"}
@@ -194,7 +194,7 @@ async def create_document(request: Request, context: SandboxContext) -> Response
     body = inputs_of(request).body if isinstance(inputs_of(request).body, dict) else {}
     document = _new_document(context.store, client_no, body)
     return json_response(
-        document, headers={"Location": location(request, f"/clients/{client_no}/documents/{document['documentId']}")}
+        document, headers={"Location": location(request, f"/clients/{client_no}/documents/{document['documentNo']}")}
     )
 
 
@@ -220,7 +220,13 @@ async def create_document_batch(request: Request, context: SandboxContext) -> Re
 
 
 async def get_document(request: Request, context: SandboxContext) -> Response:
-    return _one(request, context, KIND.ARM_DOCUMENT, str(request.path_params["documentid"]), "document")
+    """Found by its documentNo, as the page says; the store keys documents by their id."""
+    document_no = str(request.path_params["documentno"])
+    documents = context.store.documents(KIND.ARM_DOCUMENT, owner=_client(request))
+    found = next((document for document in documents if str(document.get("documentNo")) == document_no), None)
+    if found is None:
+        return error_response(404, f"document {document_no} not found")
+    return json_response(found)
 
 
 async def create_auto_postings(request: Request, context: SandboxContext) -> Response:
@@ -345,7 +351,7 @@ async def delete_customer(request: Request, context: SandboxContext) -> Response
         context.store.modify(KIND.CUSTOMER, key, lambda stored: {**stored, INTERNAL: DELETED})
     else:
         context.store.delete(KIND.CUSTOMER, key)
-    return Response(status_code=204)
+    return Response(status_code=200)
 
 
 async def create_customer_batch(request: Request, context: SandboxContext) -> Response:
@@ -499,6 +505,7 @@ def _known_params(store: Store) -> dict[str, dict[str, list[str]]]:
     client_no = ORGANIZATIONS[0].client_no
     client = {"clientno": [client_no]}
     customers = [customer["customerNo"] for customer in store.documents(KIND.CUSTOMER, owner=client_no)]
+    documents = store.documents(KIND.ARM_DOCUMENT, owner=client_no)
     return {
         "GET /clients/{clientno}/aritems": client,
         "PUT /clients/{clientno}/aritems": client,
@@ -508,10 +515,10 @@ def _known_params(store: Store) -> dict[str, dict[str, list[str]]]:
         },
         "GET /clients/{clientno}/documents": client,
         "POST /clients/{clientno}/documents": client,
-        "POST /clients/{clientno}/documents/batch": client,
-        "GET /clients/{clientno}/documents/{documentid}": {
+        "POST /clients/{clientno}/documents/batches": client,
+        "GET /clients/{clientno}/documents/{documentno}": {
             **client,
-            "documentid": store.ids(KIND.ARM_DOCUMENT, owner=client_no)[:5],
+            "documentno": [str(document["documentNo"]) for document in documents[:5]],
         },
         "POST /clients/{clientno}/autopostings": client,
         "GET /clients/{clientno}/glitems": client,
@@ -522,8 +529,8 @@ def _known_params(store: Store) -> dict[str, dict[str, list[str]]]:
         "GET /clients/{clientno}/customers": client,
         "POST /clients/{clientno}/customers": client,
         "PUT /clients/{clientno}/customers": client,
-        "POST /clients/{clientno}/customers/batch": client,
-        "PUT /clients/{clientno}/customers/batch": client,
+        "POST /clients/{clientno}/customers/batches": client,
+        "PUT /clients/{clientno}/customers/batches": client,
         "GET /clients/{clientno}/customers/{customerno}": {**client, "customerno": customers[:5]},
         "DELETE /clients/{clientno}/customers/{customerno}": {**client, "customerno": customers[-DELETABLE:]},
         "GET /clients/{clientno}/batches/{batchuuid}": {

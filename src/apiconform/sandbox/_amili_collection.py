@@ -305,8 +305,6 @@ def _batch_view(batch: JsonObject, context: SandboxContext) -> JsonObject:
     view = {key: value for key, value in batch.items() if key != INTERNAL}
     if context.fault(Fault.AMILI_ENUM_OUT_OF_SET) and view["status"] == "SUCCESS":
         view["status"] = "COMPLETED"
-    if context.fault(Fault.AMILI_ENUM_CASE_DRIFT):
-        view["status"] = str(view["status"]).lower()
     return view
 
 

@@ -123,11 +123,14 @@ def _refusal(
             doc=rule.doc,
         )
     elif answered >= 500 or not documented:  # noqa: PLR2004 - the 5xx class
+        # Which code refuses a transition rests on the transition rule too: an inferred rule is never a
+        # documented refusal, however complete the status list.
+        refusal = Evidence.weakest(operation.status_codes_evidence, rule.evidence)
         flow.fail(
             operation,
             exchange,
             check=CheckClass.SERVER_ERROR if answered >= 500 else CheckClass.STATUS_CODE,  # noqa: PLR2004 - 5xx
-            evidence=operation.evidence if answered >= 500 else operation.status_codes_evidence,  # noqa: PLR2004
+            evidence=operation.evidence if answered >= 500 else refusal,  # noqa: PLR2004
             title=f"An illegal transition answered {answered}",
             message=f"{where}: documented statuses are {', '.join(operation.documented_statuses)}.",
             expected="a documented 4xx",
