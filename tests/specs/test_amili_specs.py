@@ -1,6 +1,6 @@
 """Checks for the hand-written Amili OpenAPI specs in `specs/amili/`.
 
-The specs are written from `/work/shared/vendor-docs/` (see `specs/README.md` for the conventions). These
+The specs are written from the vendor's pages (`specs/amili/SOURCES.md`; conventions in `specs/README.md`). These
 tests prove that the documentation tree and the specs agree one to one, that every spec is valid OpenAPI 3.1
 and loads in schemathesis, that every node says how well it is known, and that values seen only in examples
 are recorded as `x-known-values`, never as a closed `enum`.
@@ -382,7 +382,7 @@ class TestSpecsLoad:
         """The spec is OpenAPI 3.1 and names its vendor facts file."""
         spec = load_spec(api)
         assert spec["openapi"].startswith("3.1.")
-        assert spec["info"]["x-vendor-docs"] == "amili-facts.md"
+        assert spec["info"]["x-sources"] == "SOURCES.md"
 
     @pytest.mark.parametrize("api", APIS, ids=APIS)
     def test_operation_ids_unique(self, api: str) -> None:
@@ -504,10 +504,15 @@ class TestKnownValues:
         assert "enum" not in node
 
     def test_batch_status_is_the_documented_lifecycle(self) -> None:
-        """The newer batch status string is the one closed enum: the workflow guide's lifecycle."""
-        node = load_spec("collection")["components"]["schemas"]["BatchStatus"]
-        assert node["enum"] == ["QUEUED", "SUCCESS", "PARTIAL", "FAILED"]
-        assert node["x-evidence"] == "DOC"
+        """The guide gives a lifecycle, not a value set: known values, and the terminal ones in each `x-poll`."""
+        spec = load_spec("collection")
+        node = spec["components"]["schemas"]["BatchStatus"]
+        assert "enum" not in node
+        assert node["x-known-values"] == ["QUEUED", "SUCCESS", "PARTIAL", "FAILED"]
+        assert _count(spec, "x-poll") == 2  # noqa: PLR2004 - invoices and payments
+        for operation in ("/orgs/{orgId}/invoices", "/orgs/{orgId}/payments"):
+            link = spec["paths"][operation]["post"]["responses"]["202"]["links"]["GetBatch"]
+            assert link["x-poll"]["terminal"] == ["SUCCESS", "PARTIAL", "FAILED"]
 
 
 class TestDocumentedDetails:
@@ -534,8 +539,8 @@ class TestDocumentedDetails:
         assert schema["x-evidence"] == "DOC"
 
     def test_arm_parameter_names_are_lower_case(self) -> None:
-        """ARM path and query parameter names are always lower case."""
-        names = {param["name"] for _, param in parameters(load_spec("arm"))}
+        """ARM path and query parameter names are always lower case (headers keep their HTTP names)."""
+        names = {param["name"] for _, param in parameters(load_spec("arm")) if param["in"] != "header"}
         assert names
         assert [name for name in names if name != name.lower()] == []
 
@@ -564,10 +569,11 @@ class TestDocumentedDetails:
         assert reference["properties"]["batchId"]["x-evidence"] == "INFERRED"
 
     def test_legacy_batch_post(self) -> None:
-        """Legacy `POST /webapi/api/Batch` uses Basic Auth and a json-patch+json body."""
+        """Legacy `POST /webapi/api/Batch`: Basic (older page) or JWT bearer and `senderid` (newer page)."""
         spec = load_spec("autocollect")
         operation = spec["paths"]["/webapi/api/Batch"]["post"]
-        assert operation["security"] == [{"basicAuth": []}]
+        assert operation["security"] == [{"basicAuth": []}, {"bearerAuth": []}]
+        assert [param["name"] for param in operation["parameters"]] == ["senderid"]
         assert spec["components"]["securitySchemes"]["basicAuth"]["scheme"] == "basic"
         assert list(operation["requestBody"]["content"]) == ["application/json-patch+json"]
 
