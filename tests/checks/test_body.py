@@ -101,6 +101,30 @@ class TestBodyViolations:
         assert [v.check_class for v in found] == [CheckClass.SCHEMA]
         assert found[0].title == "Response body is not valid JSON"
 
+    @pytest.mark.parametrize(
+        ("pointer", "expected"),
+        [
+            ("/archivedDate", []),
+            ("/purchaseOrder", []),
+            ("/notes", [(CheckClass.TYPE, Evidence.EXAMPLE, "/notes")]),
+            ("/counterparty/bankAccount/iban", [(CheckClass.TYPE, Evidence.EXAMPLE, "/counterparty/bankAccount/iban")]),
+            ("/organization", [(CheckClass.TYPE, Evidence.DOC, "/organization")]),
+        ],
+        ids=[
+            "nullable-absence-normal",
+            "nullable-relation",
+            "optional-is-warning",
+            "nested-optional",
+            "required-fails",
+        ],
+    )
+    def test_nullability_rule(
+        self, spec: SpecDocument, invoice: dict[str, Any], pointer: str, expected: list[Any]
+    ) -> None:
+        """Null passes where absence is normal, warns in another optional field, keeps its evidence if required."""
+        found = _violations(spec, _set(invoice, pointer, None))
+        assert [(v.check_class, v.evidence, v.pointer) for v in found] == expected
+
     def test_missing_defaulted_required_field_is_not_hidden(self, spec: SpecDocument, invoice: dict[str, Any]) -> None:
         """`currency` has default EUR, but a body without it breaks `required`: defaults are never filled in."""
         found = _violations(spec, _set(invoice, "/currency", DROP))

@@ -87,7 +87,7 @@ class TestKnownValues:
         assert {name: values for name, values in missing.items() if values} == {}
 
     def test_batch_lifecycle_values(self, served: dict[str, set[Any]]) -> None:
-        """The closed BatchStatus enum is served completely."""
+        """Every status of the guide's batch lifecycle is served."""
         assert {"QUEUED", "SUCCESS", "PARTIAL", "FAILED"} <= served["status"]
 
 

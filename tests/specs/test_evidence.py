@@ -14,6 +14,11 @@ DOCUMENT: dict[str, Any] = {
     "components": {
         "schemas": {
             "Base": {"type": "object", "x-evidence": "DOC", "properties": {"id": {"type": "string"}}},
+            "Documented": {
+                "type": "object",
+                "x-evidence": "DOC",
+                "properties": {"code": {"type": "string", "x-evidence": "DOC"}},
+            },
             "Extended": {
                 "allOf": [{"$ref": "#/components/schemas/Base"}],
                 "properties": {"kind": {"type": "string", "x-evidence": "EXAMPLE"}},
@@ -25,6 +30,7 @@ ROOT: dict[str, Any] = {
     "type": "object",
     "properties": {
         "base": {"$ref": "#/components/schemas/Base", "x-evidence": "INFERRED"},
+        "inferred": {"$ref": "#/components/schemas/Documented", "x-evidence": "INFERRED"},
         "extended": {"$ref": "#/components/schemas/Extended"},
         "items": {"type": "array", "items": {"$ref": "#/components/schemas/Extended"}},
     },
@@ -42,8 +48,18 @@ class TestSchemaNodeEvidence:
             (["extended", "id"], Evidence.DOC),
             (["items", 0, "kind"], Evidence.EXAMPLE),
             (["unknown", "deeper"], Evidence.DOC),
+            (["inferred", "code"], Evidence.INFERRED),
         ],
-        ids=["root", "ref-sibling-wins", "inherited-from-ref-site", "own", "through-allOf", "array-items", "unknown"],
+        ids=[
+            "root",
+            "ref-sibling-wins",
+            "inherited-from-ref-site",
+            "own",
+            "through-allOf",
+            "array-items",
+            "unknown",
+            "child-never-strengthens",
+        ],
     )
     def test_walk(self, path: list[str | int], expected: Evidence) -> None:
         """Evidence comes from the nearest node on the instance path that states it."""
