@@ -301,6 +301,27 @@ class TestLifecycle:
         assert all(finding["severity"] == severity and finding["curl"].startswith("curl ") for finding in matching)
         assert all(TOKEN not in finding["curl"] for finding in found)
 
+    def test_refusal_rests_on_the_transition_rule(self, tmp_path_factory: pytest.TempPathFactory) -> None:
+        """An unlisted refusal of an inferred transition is a warning, however complete the status list."""
+        inferred = SPEC.replace(
+            "x-transition: {status: /status, from: [OPEN, HELD], to: HELD}",
+            "x-transition: {status: /status, from: [OPEN, HELD], to: HELD, x-evidence: INFERRED}",
+        )
+        assert inferred != SPEC
+        path = tmp_path_factory.mktemp("inferred") / "openapi.yaml"
+        path.write_text(inferred, encoding="utf-8")
+        found, _, _ = _lifecycle(load_spec(path), {"teapot-refusal"})
+        refusals = {
+            (finding["operation"], finding["check"], finding["severity"])
+            for finding in found
+            if "illegal transition answered 418" in finding["title"]
+        }
+        # Release's rule stays documented, so its unlisted refusal still fails: only the rule decides.
+        assert refusals == {
+            ("POST /orders/{id}/hold", "status_code", "warning"),
+            ("POST /orders/{id}/release", "status_code", "failure"),
+        }
+
 
 TOKEN_SPEC = """
 openapi: 3.1.0
