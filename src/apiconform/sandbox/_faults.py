@@ -319,7 +319,8 @@ FAULTS: dict[Fault, FaultInfo] = {
         # schemathesis's use_after_free names the DELETE whose resource is still served.
         operation="DELETE /clients/{clientno}/customers/{customerno}",
         detected_by=CheckClass.STATEFUL,
-        severity=Severity.WARNING,
+        # Delete a customer and Get one customer (with its 404) are both documented pages.
+        severity=Severity.FAILURE,
         also=("POST /clients/{clientno}/customers", "GET /clients/{clientno}/customers/{customerno}"),
     ),
     Fault.AMILI_REFRESHED_TOKEN_REJECTED: FaultInfo(
