@@ -63,7 +63,9 @@ def test_every_spec_directory_has_sources() -> None:
 def test_every_x_doc_resolves(spec: Path) -> None:
     """Each `x-doc` is `SOURCES.md#<anchor>` and the anchor is a section of the SOURCES.md beside the spec."""
     sections = _sections(spec.parent)
-    values = list(_doc_values(yaml.safe_load(spec.read_text(encoding="utf-8"))))
+    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    assert document["info"]["x-sources"] == "SOURCES.md"
+    values = list(_doc_values(document))
     assert values
     unresolved = [
         (where, value)
