@@ -161,7 +161,7 @@ def base_path(request: Request) -> str:
 
 
 def _concrete_first(path: str) -> tuple[tuple[int, str], ...]:
-    """OpenAPI matches concrete paths before templated ones (`/customers/batch` before `/customers/{no}`)."""
+    """OpenAPI matches concrete paths before templated ones (`/customers/batches` before `/customers/{no}`)."""
     return tuple((1 if segment.startswith("{") else 0, segment) for segment in path.strip("/").split("/"))
 
 
