@@ -35,6 +35,7 @@ params = { id = "inv-0042" }
 base-url = "https://arm.staging.vendor.example"
 token-env = "ARM_TOKEN"
 evidence-default = "INFERRED"
+overlays = ["overlays/arm-nullable.yaml", "/abs/more.yaml"]
 
 [targets.minimal]
 """
@@ -67,6 +68,8 @@ INVALID_CONFIGS: Final[list[tuple[str, str, str]]] = [
         "targets.a.apis.ap-invoice.evidence-default",
         "guess",
     ),
+    ('[targets.a.apis.ap-invoice]\noverlays = "fix.yaml"\n', "targets.a.apis.ap-invoice.overlays", "array"),
+    ('[targets.a.apis.ap-invoice]\noverlays = [""]\n', "targets.a.apis.ap-invoice.overlays.0", "''"),
 ]
 INVALID_IDS: Final = [
     "unknown-top-level-key",
@@ -92,6 +95,8 @@ INVALID_IDS: Final = [
     "api-base-url-without-scheme",
     "api-unknown-key",
     "api-evidence-default-unknown",
+    "api-overlays-not-a-list",
+    "api-overlay-empty-path",
 ]
 
 
@@ -123,6 +128,8 @@ class TestFromStr:
                     base_url="https://arm.staging.vendor.example",
                     token_env="ARM_TOKEN",
                     evidence_default=Evidence.INFERRED,
+                    # Relative to the config file, not to where apiconform runs; an absolute path stays.
+                    overlays=(Path("conf/overlays/arm-nullable.yaml"), Path("/abs/more.yaml")),
                 )
             },
         )

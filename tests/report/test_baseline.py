@@ -68,6 +68,9 @@ class TestParse:
             pytest.param({"accept": [VALID | {"expires": "30.09.2026"}]}, "expires must be a date", id="bad-date"),
             pytest.param({"accept": [VALID | {"expires": 20260930}]}, "expires must be a date", id="number-date"),
             pytest.param({"accept": [VALID | {"pointer": 5}]}, "pointer must be a string", id="pointer-type"),
+            pytest.param({"accept": [VALID | {"operation": "GET*"}]}, "operation must read", id="glob-without-path"),
+            pytest.param({"accept": [VALID | {"operation": "**"}]}, "operation must read", id="double-star-op"),
+            pytest.param({"accept": [VALID | {"pointer": "**/bio"}]}, "start with '/'", id="pattern-without-slash"),
         ],
     )
     def test_rejects(self, data: dict[str, Any], message: str) -> None:
@@ -110,6 +113,19 @@ class TestParse:
         with pytest.raises(ReportInputError, match=message):
             load_baseline(path)
 
+    @pytest.mark.parametrize(
+        ("operation", "pointer"),
+        [
+            pytest.param("*", "/**/bio", id="every-operation-any-depth"),
+            pytest.param("GET /v1/*", "/data/*/bio", id="glob-and-one-segment"),
+            pytest.param("* /v1/invoice/{id}", "/**", id="any-method-any-pointer"),
+        ],
+    )
+    def test_reads_patterns(self, operation: str, pointer: str) -> None:
+        """Operation globs and pointer wildcards are entries like any other, kept as written."""
+        entries = parse_baseline({"accept": [VALID | {"operation": operation, "pointer": pointer}]}, Path("b.toml"))
+        assert (entries[0].operation, entries[0].pointer) == (operation, pointer)
+
     def test_empty_file_is_an_empty_baseline(self, tmp_path: Path) -> None:
         """An empty file accepts nothing."""
         path = tmp_path / "baseline.toml"
@@ -133,6 +149,18 @@ class TestApply:
             ),
             pytest.param(_entry(api="amili/arm"), TODAY, BaselineStatus.UNUSED, False, id="other-api"),
             pytest.param(_entry(api="ap-invoice"), TODAY, BaselineStatus.USED, True, id="same-api"),
+            pytest.param(_entry(operation="*"), TODAY, BaselineStatus.USED, True, id="any-operation"),
+            pytest.param(_entry(operation="GET /v1/*"), TODAY, BaselineStatus.USED, True, id="operation-glob"),
+            pytest.param(_entry(operation="POST /*"), TODAY, BaselineStatus.UNUSED, False, id="other-method-glob"),
+            pytest.param(_entry(pointer="/**/currency"), TODAY, BaselineStatus.USED, True, id="pointer-any-depth"),
+            pytest.param(_entry(pointer="/*/currency"), TODAY, BaselineStatus.UNUSED, False, id="pointer-one-deeper"),
+            pytest.param(
+                _entry(operation="*", pointer="/**", expires=date(2026, 5, 31)),
+                TODAY,
+                BaselineStatus.EXPIRED,
+                False,
+                id="expired-pattern",
+            ),
         ],
     )
     def test_entry_status(self, entry: BaselineEntry, today: date, status: BaselineStatus, accepted: bool) -> None:
@@ -157,6 +185,25 @@ class TestApply:
         assert [outcome.status for outcome in run.baseline.entries] == [BaselineStatus.USED, BaselineStatus.UNUSED]
         assert run.findings[0].accepted is not None
         assert run.findings[0].accepted.reason == "first"
+
+    def test_one_pattern_entry_accepts_one_defect_across_the_api(self) -> None:
+        """`*` and `/**/bio`: every type failure on a `bio` field, in any operation, at any depth, one entry."""
+        bios = [
+            finding(check=CheckClass.TYPE, pointer="/bio", operation=AP_GET),
+            finding(check=CheckClass.TYPE, pointer="/data/0/author/bio", operation="GET /v1/invoices"),
+            finding(check=CheckClass.TYPE, pointer="/bio", operation="POST /v1/invoice", api="amili/arm"),
+        ]
+        other = finding(check=CheckClass.TYPE, pointer="/biography")
+        run = result(findings=[*bios, other])
+        entries = [_entry(operation="*", check=CheckClass.TYPE, pointer="/**/bio"), _entry(operation="GET /x/*")]
+        apply_baseline(run, entries, path="baseline.toml", today=TODAY)
+        assert [item.accepted is not None for item in run.findings] == [True, True, True, False]
+        assert run.baseline is not None
+        assert [(outcome.status, outcome.matched) for outcome in run.baseline.entries] == [
+            (BaselineStatus.USED, 3),
+            (BaselineStatus.UNUSED, 0),
+        ]
+        validate_report(run.to_dict())
 
     def test_warnings_can_be_accepted(self) -> None:
         """An entry may accept a warning too; it then leaves the warnings count."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any, Final
 import pytest
 
 from apiconform.core.errors import ReportError
+from apiconform.core.results import OverlayInfo
 from apiconform.report import validate_report
 from apiconform.report.html import render_html
 from apiconform.report.markdown import render_markdown
@@ -65,6 +68,24 @@ class TestFaultedRun:
 
 class TestWriteReports:
     """write_reports() writes every writer's file and turns an OS error into one ReportError line."""
+
+    def test_every_format_names_the_overlays(self, tmp_path: Path) -> None:
+        """A spec corrected by an overlay: each format names it, and the action that selected nothing."""
+        overlay = OverlayInfo(path="overlays/fix.yaml", title="fix", actions=2, unmatched=((2, "$.nowhere"),))
+        run = result()
+        run.specs = [dataclasses.replace(run.specs[0], overlays=(overlay,))]
+        write_reports(run, tmp_path)
+        report = json.loads((tmp_path / "report.json").read_text("utf-8"))
+        assert report["specs"][0]["overlays"] == [overlay.to_dict()]
+        suite = ET.parse(tmp_path / "junit.xml").getroot()[0]  # noqa: S314 - our own file, just written
+        assert [(item.get("name"), item.get("value")) for item in suite.iter("property")] == [
+            ("overlay", "overlays/fix.yaml (fix; 2 actions, 1 selected nothing)")
+        ]
+        assert suite[0].tag == "properties"  # before the test cases, as the JUnit schema orders them
+        for name, mention in (("summary.md", "`$.nowhere` selected nothing"), ("report.html", "$.nowhere</code>")):
+            text = (tmp_path / name).read_text("utf-8")
+            assert "overlays/fix.yaml" in text, name
+            assert mention in text, name
 
     def test_one_file_per_writer(self, tmp_path: Path) -> None:
         """Every writer's file is written, report.json first."""

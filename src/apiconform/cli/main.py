@@ -65,6 +65,14 @@ def main() -> None:
 
 @cli.command()
 @SPEC_OPTION
+@click.option(
+    "--overlay",
+    "overlays",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="OpenAPI Overlay 1.0 file applied to the specs before the run (repeatable, in order; after config ones).",
+)
 @click.option("--base-url", help="Run against this URL instead of the embedded sandbox.")
 @click.option("--target", help="A named target from apiconform.toml.")
 @CONFIG_OPTION
@@ -182,7 +190,10 @@ def _run(
     reporting = reports.RunReporting(
         dataclasses.replace(options, history=options.history or resolve.history_path(config)), directory
     )
-    specs = resolve.load_specs(config, request.specs, target.specs if target is not None else ())
+    specs = resolve.load_specs(
+        config, request.specs, target.specs if target is not None else (), overlays=request.overlays, target=target
+    )
+    out.overlays(specs)
     if target is None:
         sandbox = Sandbox(specs, faults=[Fault(fault) for fault in faults])
         # Its own process, so the target's work and the run's share two cores instead of one GIL.

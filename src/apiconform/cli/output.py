@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, NoReturn
 
 import click
@@ -19,6 +20,7 @@ from apiconform.runner import Event, FailureFound, OperationDone, ProgressEvent,
 if TYPE_CHECKING:
     from apiconform.cli.live import LiveProgress
     from apiconform.core.findings import Finding
+    from apiconform.specs.document import SpecDocument
 
 __all__ = ["Output", "fail", "failure_line"]
 
@@ -47,6 +49,18 @@ class Output:
 
     def error(self, text: str) -> None:
         click.echo(f"apiconform: error: {text}", err=True, color=False)
+
+    def overlays(self, specs: Iterable[SpecDocument]) -> None:
+        """The run header names every overlay applied, so nobody mistakes the corrected contract for the file's."""
+        for spec in specs:
+            for overlay in spec.overlays:
+                self.line(
+                    f"apiconform: overlay {overlay.path} ({overlay.title}) on {spec.name}: {overlay.actions} "
+                    f"action{'s' if overlay.actions != 1 else ''}"
+                )
+                for number, target in overlay.unmatched:
+                    warning = self.style("warning", "yellow")
+                    self.line(f"  {warning}: action {number} target {target} selected nothing in {spec.name}")
 
     def plain(self) -> Output:
         """The same output without a live display: for worker processes, which share one terminal."""

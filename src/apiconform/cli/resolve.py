@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from apiconform.config.loader import CONFIG_FILENAME, discover, from_path
 from apiconform.config.models import DEFAULT_TOKEN_ENV, AuthConfig, ConfigFile, TargetConfig
-from apiconform.core.errors import ConfigError, SpecError, UsageError
+from apiconform.core.errors import ConfigError, OverlayError, SpecError, UsageError
 from apiconform.runner.credentials import BasicCredentials, ClientCredentials, TokenSource
 from apiconform.runner.lifecycle.tokens import token_roles
 from apiconform.runner.limits import RunLimits
@@ -27,6 +28,7 @@ from apiconform.runner.settings import (
 )
 from apiconform.sandbox import Sandbox
 from apiconform.specs.document import SpecDocument, discover_specs, load_spec
+from apiconform.specs.overlay import Overlay, read_overlay
 
 __all__ = [
     "DEFAULT_REPORT_DIR",
@@ -47,6 +49,7 @@ class RunRequest:
     """The `run` command's flags, as typed."""
 
     specs: tuple[Path, ...] = ()
+    overlays: tuple[Path, ...] = ()
     base_url: str | None = None
     target: str | None = None
     token: str | None = None
@@ -74,14 +77,27 @@ def spec_root(config: ConfigFile) -> Path:
     return base / (config.spec_dir or DEFAULT_SPEC_DIR)
 
 
-def load_specs(config: ConfigFile, paths: Iterable[Path], names: Iterable[str] = ()) -> list[SpecDocument]:
+def load_specs(
+    config: ConfigFile,
+    paths: Iterable[Path],
+    names: Iterable[str] = (),
+    *,
+    overlays: Sequence[Path] = (),
+    target: TargetConfig | None = None,
+) -> list[SpecDocument]:
+    """The run's specs, each with its overlays applied: the target's per-API `overlays` first, then `--overlay`."""
     root = spec_root(config)
     # The same document named twice (another spelling of its path, too) is tested once.
     unique: dict[Path, Path] = {}
     for path in paths:
         unique.setdefault(path.resolve(), path)
     chosen = list(unique.values())
-    specs = [load_spec(path, root=root) for path in (chosen or discover_specs(root))]
+    given = [read_overlay(path) for path in overlays]
+    files = chosen or discover_specs(root)
+    for overlay in given:
+        if not any(overlay.applies_to(path) for path in files):
+            raise UsageError(f"--overlay {overlay.path}: it extends {overlay.extends}, which is not a spec of this run")
+    specs = [load_spec(path, root=root, overlays=partial(_overlays_for, path, given, target)) for path in files]
     wanted = set(names)
     if wanted and not chosen:
         unknown = wanted - {spec.name for spec in specs}
@@ -98,6 +114,15 @@ def load_specs(config: ConfigFile, paths: Iterable[Path], names: Iterable[str] =
         if not spec.operations:
             raise SpecError(spec.path, "no operations: `paths` is empty, so there is nothing to test")
     return specs
+
+
+def _overlays_for(path: Path, given: Sequence[Overlay], target: TargetConfig | None, name: str) -> list[Overlay]:
+    api = target.apis.get(name) if target is not None else None
+    configured = [read_overlay(overlay) for overlay in (api.overlays if api is not None else ())]
+    for overlay in configured:
+        if not overlay.applies_to(path):
+            raise OverlayError(overlay.path, f"extends {overlay.extends}, but the config applies it to {path}")
+    return [*configured, *(overlay for overlay in given if overlay.applies_to(path))]
 
 
 def parse_params(values: Iterable[str]) -> dict[str, list[str]]:

@@ -109,6 +109,7 @@ def _target(name: str, raw: dict[str, Any], path: Path) -> TargetConfig:
                 token_env=entry.get("token-env"),
                 auth=_auth(entry.get("auth"), path, ("targets", name, "apis", api, "auth")),
                 evidence_default=Evidence(entry["evidence-default"]) if "evidence-default" in entry else None,
+                overlays=tuple(path.parent / overlay for overlay in entry.get("overlays", ())),
             )
             for api, entry in raw.get("apis", {}).items()
         },

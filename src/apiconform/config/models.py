@@ -45,13 +45,21 @@ class AuthConfig:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ApiConfig:
-    """Where one API of a multi-API target lives, when it differs from the target's own base URL."""
+    """One API of a target: where it lives when that differs from the target's, how it is judged, its overlays.
+
+    Usage::
+
+        [targets.vendor-staging.apis."community/users"]
+        overlays = ["overlays/bio-nullable.yaml"]   # Overlay 1.0 files, relative to this config file
+    """
 
     base_url: str | None = None
     token_env: str | None = None
     auth: AuthConfig | None = None
     # INFERRED: the document is report-only (nothing it states gates); None: as its marks (or their absence) say.
     evidence_default: Evidence | None = None
+    # Applied in order to the spec before the run (resolved against the config file's directory).
+    overlays: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -9,6 +9,7 @@ contract (a finding in the report, exit 1).
     ├── CredentialsError            a token endpoint refused the configured client credentials (exit 2)
     ├── ConfigError                 a config file that cannot be read or fails its schema (exit 2)
     ├── SpecError                   a spec that is not OpenAPI, or has a broken $ref (exit 2)
+    ├── OverlayError                an Overlay document that is not one, or cannot apply to its spec (exit 2)
     ├── ReportError                 a report directory that cannot be written (exit 2)
     ├── ReportInputError            a report.json, baseline or history database that cannot be read (exit 2)
     └── TargetUnreachable           nothing answers at the target's base URL (exit 3)
@@ -35,6 +36,7 @@ __all__ = [
     "ConfigError",
     "ContractFailure",
     "CredentialsError",
+    "OverlayError",
     "ReportError",
     "ReportInputError",
     "SpecError",
@@ -72,6 +74,10 @@ class ConfigError(_FileError, ValueError):
 
 class SpecError(_FileError, ValueError):
     """A spec file that is not a usable OpenAPI document."""
+
+
+class OverlayError(_FileError, ValueError):
+    """An Overlay document that cannot be read, fails the Overlay schema, or has an action that cannot apply."""
 
 
 class ReportError(_FileError, OSError):

@@ -6,9 +6,11 @@ a RunResult can carry them into report.json without core importing the report la
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from apiconform.core.findings import Acceptance, Finding
@@ -26,6 +28,8 @@ __all__ = [
     "DriftKind",
     "HistoryTrend",
     "TrendPoint",
+    "operation_matches",
+    "pointer_matches",
 ]
 
 
@@ -41,7 +45,8 @@ class BaselineStatus(StrEnum):
 class BaselineEntry:
     """One accepted deviation: an operation's check at a JSON pointer, for a reason, until a date (inclusive).
 
-    `api` is optional: empty matches the operation in any API.
+    `api` is optional: empty matches the operation in any API. `operation` and `pointer` may be patterns, so
+    one entry accepts one known spec defect wherever it shows (see `operation_matches`, `pointer_matches`).
     """
 
     operation: str
@@ -53,10 +58,10 @@ class BaselineEntry:
 
     def matches(self, finding: Finding) -> bool:
         return (
-            finding.operation == self.operation
-            and finding.check is self.check
-            and finding.pointer == self.pointer
+            finding.check is self.check
             and (not self.api or finding.api == self.api)
+            and operation_matches(self.operation, finding.operation)
+            and pointer_matches(self.pointer, finding.pointer)
         )
 
     def expired_on(self, day: date) -> bool:
@@ -75,6 +80,42 @@ class BaselineEntry:
             "reason": self.reason,
             "expires": self.expires.isoformat(),
         }
+
+
+def operation_matches(pattern: str, operation: str) -> bool:
+    """`*` in an operation pattern stands for any text: `*` is every operation, `GET /v1/*` every GET below /v1/.
+
+    A pattern without `*` is an exact label, compared as before patterns existed.
+    """
+    if "*" not in pattern:
+        return pattern == operation
+    return _operation_regex(pattern).fullmatch(operation) is not None
+
+
+def pointer_matches(pattern: str, pointer: str) -> bool:
+    """A pointer segment `*` is exactly one segment, `**` any number (none too): `/**/bio` is `bio` at any depth.
+
+    A pattern with neither segment is an exact JSON pointer, compared as before patterns existed.
+    """
+    segments = pattern.split("/")[1:]
+    if not any(segment in _WILDCARDS for segment in segments):
+        return pattern == pointer
+    return _pointer_regex(pattern).fullmatch(pointer) is not None
+
+
+_WILDCARDS = ("*", "**")
+
+
+@cache
+def _operation_regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(".*".join(re.escape(part) for part in pattern.split("*")), re.DOTALL)
+
+
+@cache
+def _pointer_regex(pattern: str) -> re.Pattern[str]:
+    wildcard = {"*": "/[^/]*", "**": "(?:/[^/]*)*"}
+    segments = pattern.split("/")[1:]
+    return re.compile("".join(wildcard.get(segment, "/" + re.escape(segment)) for segment in segments))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

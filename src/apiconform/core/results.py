@@ -22,6 +22,7 @@ __all__ = [
     "SHARD_SKIP_PREFIX",
     "CellStatus",
     "OperationResult",
+    "OverlayInfo",
     "RunResult",
     "SpecInfo",
     "TargetInfo",
@@ -55,18 +56,61 @@ class CellStatus:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class OverlayInfo:
+    """An Overlay document applied to a spec before the run, so a report says the contract judged is not the file's.
+
+    `unmatched` holds (action number from 1, target) of every action whose target selected nothing.
+    """
+
+    path: str
+    title: str
+    actions: int
+    unmatched: tuple[tuple[int, str], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "title": self.title,
+            "actions": self.actions,
+            "unmatched": [{"action": number, "target": target} for number, target in self.unmatched],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OverlayInfo:
+        return cls(
+            path=data["path"],
+            title=data["title"],
+            actions=data["actions"],
+            unmatched=tuple((item["action"], item["target"]) for item in data["unmatched"]),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SpecInfo:
     name: str
     path: str
     title: str
     version: str
+    overlays: tuple[OverlayInfo, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return {
+            "name": self.name,
+            "path": self.path,
+            "title": self.title,
+            "version": self.version,
+            "overlays": [overlay.to_dict() for overlay in self.overlays],
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SpecInfo:
-        return cls(name=data["name"], path=data["path"], title=data["title"], version=data["version"])
+        return cls(
+            name=data["name"],
+            path=data["path"],
+            title=data["title"],
+            version=data["version"],
+            overlays=tuple(OverlayInfo.from_dict(item) for item in data.get("overlays", [])),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -14,6 +14,13 @@ Usage::
     pointer = "/currency"                 # "" for the whole response (status code, content type, auth)
     reason = "VENDOR-1234: XBT sent for crypto invoices until their 2026-Q3 release"
     expires = 2026-09-30                  # a TOML date; the entry holds through this day (UTC)
+
+    [[accept]]                            # one known spec defect, wherever it shows
+    operation = "*"                       # `*` is any text: "GET /v1/*", "* /v1/users/{id}"
+    check = "type"
+    pointer = "/**/bio"                   # segment `*`: exactly one segment; `**`: any number of them
+    reason = "the community spec says string; every server sends null"
+    expires = 2026-12-31
 """
 
 from __future__ import annotations
@@ -35,7 +42,8 @@ __all__ = ["apply_baseline", "load_baseline", "parse_baseline"]
 
 REQUIRED_KEYS: Final = ("operation", "check", "pointer", "reason", "expires")
 OPTIONAL_KEYS: Final = ("api",)
-OPERATION: Final = re.compile(r"^(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS|TRACE) /\S*$")
+# An exact label, or a pattern with `*` for any text: `*`, `GET /v1/*`, `* /v1/users/{id}`.
+OPERATION: Final = re.compile(r"^(\*|(GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS|TRACE|\*) /\S*)$")
 CHECKS: Final = ", ".join(check.value for check in CheckClass)
 
 
@@ -78,7 +86,9 @@ def _entry(item: Any, number: int, path: Path) -> BaselineEntry:
         if key in item and not isinstance(item[key], str):
             raise ReportInputError(path, f"{where}: {key} must be a string")
     if not OPERATION.match(item["operation"]):
-        raise ReportInputError(path, f"{where}: operation must read 'METHOD /path', got {item['operation']!r}")
+        raise ReportInputError(
+            path, f"{where}: operation must read 'METHOD /path' (`*` for any text), got {item['operation']!r}"
+        )
     if item["check"] not in CheckClass.__members__.values():
         raise ReportInputError(path, f"{where}: check {item['check']!r} is not one of {CHECKS}")
     if item["pointer"] and not item["pointer"].startswith("/"):

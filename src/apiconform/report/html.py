@@ -202,7 +202,8 @@ class _Page:
         target = report["target"]
         specs = "".join(
             f"<li><strong>{_e(spec['name'])}</strong> {_e(spec['title'])} "
-            f"<span class=muted>{_e(_version(spec['version']))} · {_e(spec['path'])}</span></li>"
+            f"<span class=muted>{_e(_version(spec['version']))} · {_e(spec['path'])}</span>"
+            f"{_overlays(spec.get('overlays', []))}</li>"
             for spec in report["specs"]
         )
         rows = [
@@ -561,6 +562,24 @@ class _Page:
 
 
 # -- pieces -----------------------------------------------------------------------------------------
+
+
+def _overlays(overlays: list[dict[str, Any]]) -> str:
+    """The Overlay documents that corrected a spec before the run, and any action that selected nothing."""
+    if not overlays:
+        return ""
+    items = "".join(
+        f"<li>overlay <code>{_e(overlay['path'])}</code> {_e(overlay['title'])} "
+        f"<span class=muted>{_e(overlay['actions'])} action{'s' if overlay['actions'] != 1 else ''}</span>"
+        + "".join(
+            f"<br><span class=b-warning>! action {_e(item['action'])} target <code>{_e(item['target'])}</code> "
+            "selected nothing</span>"
+            for item in overlay["unmatched"]
+        )
+        + "</li>"
+        for overlay in overlays
+    )
+    return f'<ul class="plain">{items}</ul>'
 
 
 def _version(version: str) -> str:

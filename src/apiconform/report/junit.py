@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from apiconform.core.findings import Finding
-from apiconform.core.results import CellStatus, RunResult
+from apiconform.core.results import CellStatus, RunResult, SpecInfo
 from apiconform.core.vocabulary import CheckClass
 
 __all__ = ["JunitXmlWriter"]
@@ -25,6 +25,7 @@ class JunitXmlWriter:
         for spec in result.specs:
             operations = [operation for operation in result.operations if operation.api == spec.name]
             suite = ET.SubElement(root, "testsuite", name=f"apiconform.{spec.name}")
+            _overlay_properties(suite, spec)
             counts = {"tests": 0, "failures": 0, "skipped": 0}
             for operation in operations:
                 for check in CheckClass:
@@ -91,3 +92,14 @@ def _describe(finding: Finding) -> str:
     if finding.curl:
         lines.append(f"reproduce: {finding.curl}")
     return "\n".join(line for line in lines if line.split(":", 1)[-1].strip())
+
+
+def _overlay_properties(suite: ET.Element, spec: SpecInfo) -> None:
+    """The contract judged is the file as its overlays corrected it; CI views show a suite's properties."""
+    if not spec.overlays:
+        return
+    properties = ET.SubElement(suite, "properties")
+    for overlay in spec.overlays:
+        unmatched = f", {len(overlay.unmatched)} selected nothing" if overlay.unmatched else ""
+        shown = f"{overlay.path} ({overlay.title}; {overlay.actions} actions{unmatched})"
+        ET.SubElement(properties, "property", name="overlay", value=shown)

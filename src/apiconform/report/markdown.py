@@ -96,6 +96,19 @@ def render_markdown(report: dict[str, Any]) -> str:
         + f" | {run['seed']} | {run['request_count']} | {run['duration_seconds']:.1f} s |",
         "",
     ]
+    overlays = [(spec["name"], overlay) for spec in report["specs"] for overlay in spec.get("overlays", [])]
+    if overlays:
+        lines += ["### Overlays applied", ""]
+        for name, overlay in overlays:
+            lines.append(
+                f"- {code(overlay['path'])} ({text(overlay['title'])}) on {text(name)}: "
+                f"{_plural(overlay['actions'], 'action')}"
+            )
+            lines += [
+                f"  - warning: action {item['action']} target {code(item['target'])} selected nothing"
+                for item in overlay["unmatched"]
+            ]
+        lines.append("")
     if report["errors"]:
         lines += ["### Errors", "", *(f"- {text(error)}" for error in report["errors"]), ""]
     comparison = report.get("comparison")

@@ -105,7 +105,10 @@ def _target(run: RunResult) -> str:
 
 
 def _specs(run: RunResult) -> str:
-    return ", ".join(f"{spec.name} {spec.version}" for spec in run.specs)
+    """Names and versions, and the overlays that corrected them: shards of one run judged the same contract."""
+    return ", ".join(
+        f"{spec.name} {spec.version}" + "".join(f" + {overlay.path}" for overlay in spec.overlays) for spec in run.specs
+    )
 
 
 def _labels(run: RunResult) -> list[tuple[str, str]]:

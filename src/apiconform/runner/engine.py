@@ -81,7 +81,13 @@ def run(
             embedded=settings.embedded,
         ),
         specs=[
-            SpecInfo(name=api.spec.name, path=api.spec.path.as_posix(), title=api.spec.title, version=api.spec.version)
+            SpecInfo(
+                name=api.spec.name,
+                path=api.spec.path.as_posix(),
+                title=api.spec.title,
+                version=api.spec.version,
+                overlays=api.spec.overlays,
+            )
             for api in settings.apis
         ],
         seed=settings.seed,

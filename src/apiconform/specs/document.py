@@ -6,6 +6,7 @@ spec is reported as one line naming the file, not as a traceback from deep insid
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -15,9 +16,11 @@ import yaml
 from openapi_spec_validator import validate as validate_openapi
 
 from apiconform.core.errors import SpecError
+from apiconform.core.results import OverlayInfo
 from apiconform.core.vocabulary import Evidence
 from apiconform.specs.contract import Contract
 from apiconform.specs.model import Operation
+from apiconform.specs.overlay import Overlay, apply_overlays
 
 __all__ = ["Operation", "SpecDocument", "discover_specs", "load_spec"]
 
@@ -36,6 +39,8 @@ class SpecDocument:
     raw: dict[str, Any] = field(repr=False, compare=False)
     # Set from the config (`evidence-default`): the level of everything the document does not mark.
     evidence_default: Evidence | None = None
+    # The Overlay documents applied to the file before validation: `raw` is the file as they corrected it.
+    overlays: tuple[OverlayInfo, ...] = ()
 
     @property
     def title(self) -> str:
@@ -83,16 +88,29 @@ def spec_name(path: Path, root: Path | None) -> str:
     return stem.as_posix()
 
 
-def load_spec(path: Path | str, *, root: Path | None = None) -> SpecDocument:
+def load_spec(
+    path: Path | str,
+    *,
+    root: Path | None = None,
+    overlays: Sequence[Overlay] | Callable[[str], Sequence[Overlay]] = (),
+) -> SpecDocument:
+    """Overlays apply to the document as the file says, before validation.
+
+    Given as a function, `overlays` is asked with the spec's name (taken from the file as written), so a
+    config can key them by API.
+    """
     path = Path(path)
     raw = _read(path)
+    name = spec_name(path, root)
+    applied = apply_overlays(raw, overlays(name) if callable(overlays) else overlays, spec=path)
     try:
         validate_openapi(raw, base_uri=path.resolve().as_uri())  # file references resolve beside the spec
     except Exception as exc:  # noqa: BLE001 - the validator raises many unrelated types; each becomes one line
         where = "/".join(str(part) for part in getattr(exc, "absolute_path", []) or [])
         located = f" at /{where}" if where else ""
-        raise SpecError(path, f"not a valid OpenAPI document{located}: {_first_line(exc)}") from None
-    return SpecDocument(name=spec_name(path, root), path=path, raw=raw)
+        after = f" after overlays {', '.join(overlay.path for overlay in applied)}" if applied else ""
+        raise SpecError(path, f"not a valid OpenAPI document{after}{located}: {_first_line(exc)}") from None
+    return SpecDocument(name=name, path=path, raw=raw, overlays=applied)
 
 
 def discover_specs(root: Path) -> list[Path]:
