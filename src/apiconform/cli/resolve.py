@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from apiconform.config.loader import CONFIG_FILENAME, discover, from_path
 from apiconform.config.models import DEFAULT_TOKEN_ENV, AuthConfig, ConfigFile, TargetConfig
@@ -25,8 +26,10 @@ from apiconform.runner.settings import (
     ApiTarget,
     RunSettings,
 )
-from apiconform.sandbox import Sandbox
 from apiconform.specs.document import SpecDocument, discover_specs, load_spec
+
+if TYPE_CHECKING:
+    from apiconform.sandbox import Sandbox
 
 __all__ = [
     "DEFAULT_REPORT_DIR",

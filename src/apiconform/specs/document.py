@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from openapi_spec_validator import validate as validate_openapi
 
 from apiconform.core.errors import SpecError
 from apiconform.core.vocabulary import Evidence
@@ -86,6 +85,9 @@ def spec_name(path: Path, root: Path | None) -> str:
 def load_spec(path: Path | str, *, root: Path | None = None) -> SpecDocument:
     path = Path(path)
     raw = _read(path)
+    # Imported here: it brings jsonschema and pydantic, which only a command that loads a spec needs.
+    from openapi_spec_validator import validate as validate_openapi  # noqa: PLC0415
+
     try:
         validate_openapi(raw, base_uri=path.resolve().as_uri())  # file references resolve beside the spec
     except Exception as exc:  # noqa: BLE001 - the validator raises many unrelated types; each becomes one line
