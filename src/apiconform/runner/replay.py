@@ -26,8 +26,11 @@ if TYPE_CHECKING:
 __all__ = ["Replays", "replayed"]
 
 READS: Final = frozenset({"GET", "HEAD"})
-# Answers kept per API; when full, the oldest half goes (most repeats are close together).
+# What one API keeps: when either bound would be passed, everything kept is dropped (repeats come close together).
 MAX_ANSWERS: Final = 4096
+MAX_KEPT_BYTES: Final = 64 * 1024 * 1024
+# A body larger than this is not kept at all.
+MAX_ANSWER_BYTES: Final = 1024 * 1024
 REPLAYED_ATTRIBUTE: Final = "apiconform_replayed"
 CLIENT_ERRORS: Final = range(400, 500)
 
@@ -37,6 +40,7 @@ class Replays:
 
     def __init__(self) -> None:
         self._answers: dict[str, Response] = {}
+        self._bytes = 0
 
     @staticmethod
     def key(case: Case[Any], serialize: Callable[[], dict[str, Any]], session: requests.Session) -> str | None:
@@ -67,12 +71,13 @@ class Replays:
 
     def keep(self, key: str | None, response: Response) -> None:
         """A read's answer is kept for the next identical read."""
-        if key is None:
+        size = len(response.content or b"")
+        if key is None or size > MAX_ANSWER_BYTES:
             return
-        if len(self._answers) >= MAX_ANSWERS:
-            for old in list(self._answers)[: MAX_ANSWERS // 2]:
-                del self._answers[old]
+        if len(self._answers) >= MAX_ANSWERS or self._bytes + size > MAX_KEPT_BYTES:
+            self._forget()
         self._answers[key] = response
+        self._bytes += size
 
     def written(self, status: int | None) -> None:
         """After any other method: every answer is forgotten, unless the target refused it (4xx) and so changed nothing.
@@ -80,7 +85,11 @@ class Replays:
         `status` is None when no answer came back: the request may still have reached the target.
         """
         if status is None or not CLIENT_ERRORS.start <= status < CLIENT_ERRORS.stop:
-            self._answers.clear()
+            self._forget()
+
+    def _forget(self) -> None:
+        self._answers = {}
+        self._bytes = 0
 
 
 def replayed(response: Response) -> bool:
