@@ -39,8 +39,8 @@ from apiconform.runner.limits import RequestGate, RunLimitReached, StopFlag, sto
 from apiconform.runner.observations import EnumObserver
 from apiconform.runner.probe import probe
 from apiconform.runner.problems import transport_problem
-from apiconform.runner.replay import replayed
 from apiconform.runner.progress import ProgressCallback, ProgressEvent, RunStarted, Tracker
+from apiconform.runner.replay import replayed
 from apiconform.runner.scenarios import ScenarioOutcome, run_scenarios
 from apiconform.runner.settings import ApiTarget, RunSettings
 from apiconform.runner.transport import gate_schema, truncation
