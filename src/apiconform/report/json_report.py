@@ -6,25 +6,12 @@ import json
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import jsonschema_rs
+from typing import Any
 
 from apiconform.core.errors import ReportInputError
 from apiconform.core.results import RunResult
 
-if TYPE_CHECKING:
-    import jsonschema
-
-__all__ = [
-    "REPORT_SCHEMA_FILE",
-    "JsonReportWriter",
-    "load_report",
-    "load_result",
-    "report_error",
-    "report_schema",
-    "validate_report",
-]
+__all__ = ["REPORT_SCHEMA_FILE", "JsonReportWriter", "load_report", "load_result", "report_schema", "validate_report"]
 
 REPORT_SCHEMA_FILE = "report.schema.json"
 
@@ -36,30 +23,12 @@ def report_schema() -> dict[str, Any]:
     return schema
 
 
-@cache
-def _fast_validator() -> jsonschema_rs.Validator:
-    return jsonschema_rs.Draft202012Validator(report_schema(), validate_formats=True)
-
-
 def validate_report(data: dict[str, Any]) -> None:
     """Raises jsonschema.ValidationError; a report that breaks its own schema is a bug in apiconform."""
-    error = report_error(data)
-    if error is not None:
-        raise error
+    # Imported here: a command that only names a report (--help, usage errors) does not load the validator.
+    import jsonschema  # noqa: PLC0415
 
-
-def report_error(data: dict[str, Any]) -> jsonschema.ValidationError | None:
-    """The first way `data` breaks the report schema, or None.
-
-    jsonschema-rs answers the common case, a valid report, without importing the Python validator; only
-    a report it rejects is checked again by jsonschema, whose error names the path and the reason.
-    """
-    if _fast_validator().is_valid(data):
-        return None
-    import jsonschema  # noqa: PLC0415 - the slow validator and its format checkers, only to explain a failure
-
-    validator = jsonschema.Draft202012Validator(report_schema(), format_checker=jsonschema.FormatChecker())
-    return next(iter(validator.iter_errors(data)), None)
+    jsonschema.Draft202012Validator(report_schema(), format_checker=jsonschema.FormatChecker()).validate(data)
 
 
 class JsonReportWriter:
@@ -87,10 +56,13 @@ def load_report(path: Path) -> dict[str, Any]:
         raise ReportInputError(path, f"not an apiconform report.json (invalid JSON: {exc.msg})") from None
     if not isinstance(data, dict):
         raise ReportInputError(path, "not an apiconform report.json (not a JSON object)")
-    error = report_error(data)
-    if error is not None:
-        where = "/" + "/".join(str(part) for part in error.absolute_path)
-        raise ReportInputError(path, f"not a valid apiconform report.json (at {where}: {error.message})")
+    import jsonschema  # noqa: PLC0415 - see validate_report
+
+    try:
+        validate_report(data)
+    except jsonschema.ValidationError as exc:
+        where = "/" + "/".join(str(part) for part in exc.absolute_path)
+        raise ReportInputError(path, f"not a valid apiconform report.json (at {where}: {exc.message})") from None
     return data
 
 
