@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import schemathesis
 from schemathesis.core.failures import FailureGroup
 
@@ -20,6 +19,7 @@ from apiconform.specs.model import Operation, is_json
 from apiconform.specs.schema import Schema, escape
 
 if TYPE_CHECKING:
+    import jsonschema
     from schemathesis import CheckContext, Response
     from schemathesis.generation.case import Case
 

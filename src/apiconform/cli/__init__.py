@@ -16,7 +16,7 @@ def main() -> None:
     """The entry point. A signal while the commands are still being imported ends the process quietly."""
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, _quiet_exit)
-    from apiconform.cli.main import main as command  # noqa: PLC0415 - after the quiet handlers are in place
+    from apiconform.cli.main import main as command
 
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)

@@ -13,8 +13,6 @@ import os
 from pathlib import Path
 from typing import Final
 
-from hypothesis.configuration import set_hypothesis_home_dir
-
 __all__ = ["use_user_cache"]
 
 HYPOTHESIS_ENV: Final = "HYPOTHESIS_STORAGE_DIRECTORY"
@@ -30,5 +28,7 @@ def use_user_cache() -> Path | None:
     except RuntimeError:  # no home directory to be found: hypothesis keeps its default
         return None
     directory = root / "apiconform" / "hypothesis"
+    from hypothesis.configuration import set_hypothesis_home_dir  # only `run` generates, and pays for hypothesis
+
     set_hypothesis_home_dir(directory)
     return directory

@@ -6,12 +6,11 @@ import dataclasses
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from apiconform.cli import PROCESS_STARTED, parallel, reports, resolve
-from apiconform.cli.cache import use_user_cache
+from apiconform.cli import PROCESS_STARTED
 from apiconform.cli.merge import merge
 from apiconform.cli.options import (
     BASELINE_OPTION,
@@ -25,15 +24,17 @@ from apiconform.cli.options import (
     NonEmptyPath,
 )
 from apiconform.cli.output import Output, fail
+from apiconform.cli.reports import diff, history
 from apiconform.cli.specs import specs
 from apiconform.cli.stopping import RunStopper, SetupStopped
 from apiconform.core.errors import ApiconformError, UsageError
-from apiconform.core.results import RunResult
 from apiconform.core.vocabulary import ExitCode
-from apiconform.report.writers import check_writable
-from apiconform.runner import RunSettings
-from apiconform.runner import run as run_suite
-from apiconform.sandbox import FAULTS, Fault, Sandbox
+from apiconform.sandbox import FAULTS, Fault
+
+if TYPE_CHECKING:
+    from apiconform.cli.reports import RunReportOptions
+    from apiconform.core.results import RunResult
+    from apiconform.runner import RunSettings
 
 __all__ = ["main"]
 
@@ -136,6 +137,9 @@ def run(
     error, 3 target unreachable, 4 incomplete (stopped early or selected operations untested), 130/143
     interrupted by SIGINT/SIGTERM (reports written, marked interrupted).
     """
+    from apiconform.cli import reports
+    from apiconform.cli.cache import use_user_cache
+
     out = Output(color=color)
     stopper = RunStopper()
     stopper.install()
@@ -170,11 +174,14 @@ def _run(
     *,
     config_path: Path | None,
     faults: tuple[str, ...],
-    options: reports.RunReportOptions,
+    options: RunReportOptions,
     fail_on_drift: bool,
     flags: dict[str, Any],
 ) -> tuple[RunResult, list[Path]]:
     """Everything is read and checked before the first request; nothing is written before the run ends."""
+    from apiconform.cli import reports, resolve
+    from apiconform.report.writers import check_writable
+
     request = resolve.RunRequest(**flags)
     config = resolve.load_config(config_path)
     target = resolve.chosen_target(request, config)
@@ -195,6 +202,8 @@ def _run(
     )
     out.overlays(specs)
     if target is None:
+        from apiconform.sandbox import Sandbox
+
         sandbox = Sandbox(specs, faults=[Fault(fault) for fault in faults])
         # Its own process, so the target's work and the run's share two cores instead of one GIL.
         sandbox.start(process=True)
@@ -218,6 +227,9 @@ def _run(
 
 def _execute(settings: RunSettings, workers: int, out: Output, stopper: RunStopper) -> RunResult:
     """In this process, or in worker processes when asked for more than one and there is work for them."""
+    from apiconform.cli import parallel
+    from apiconform.runner import run as run_suite
+
     for api in settings.apis:
         # Which evidence rule judged each document decides what can fail the run; say it before any result.
         out.line(f"apiconform: {api.spec.name}: {api.spec.contract.rule.description}")
@@ -257,6 +269,9 @@ def serve(
     specs: tuple[Path, ...], config_path: Path | None, port: int, token: str, faults: tuple[str, ...], database: Path
 ) -> None:
     """Run the embedded sandbox in the foreground on 127.0.0.1, for a person to try with curl."""
+    from apiconform.cli import resolve
+    from apiconform.sandbox import Sandbox
+
     out = Output()
     try:
         config = resolve.load_config(config_path)
@@ -296,6 +311,6 @@ def serve(
 
 
 cli.add_command(specs)
-cli.add_command(reports.diff)
-cli.add_command(reports.history)
+cli.add_command(diff)
+cli.add_command(history)
 cli.add_command(merge)

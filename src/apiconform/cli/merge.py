@@ -9,10 +9,10 @@ out exit 2 with one line, before anything is written.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from apiconform.cli import resolve
 from apiconform.cli.options import (
     BASELINE_OPTION,
     COLOR_OPTION,
@@ -26,10 +26,9 @@ from apiconform.cli.options import (
 from apiconform.cli.output import Output, fail
 from apiconform.cli.reports import RunReporting, RunReportOptions, conclude, report_file
 from apiconform.core.errors import ApiconformError, UsageError
-from apiconform.core.results import RunResult
-from apiconform.report.json_report import load_result
-from apiconform.report.merge import merge_results
-from apiconform.report.writers import check_writable
+
+if TYPE_CHECKING:
+    from apiconform.core.results import RunResult
 
 __all__ = ["merge"]
 
@@ -64,6 +63,11 @@ def merge(
     Exit codes: 0 conformant, 1 contract violations, 2 reports that cannot be read, are not shards of one run or
     leave a shard out (nothing is written then), 4 incomplete (a shard stopped early or left operations untested).
     """
+    from apiconform.cli import resolve
+    from apiconform.report.json_report import load_result
+    from apiconform.report.merge import merge_results
+    from apiconform.report.writers import check_writable
+
     out = Output(color=color)
     try:
         if fail_on_drift and compare_to is None:

@@ -70,7 +70,7 @@ class Output:
         """What a run reports as it goes; per-phase scenarios only move the live display."""
         if isinstance(event, RunStarted):
             if self.live:
-                from apiconform.cli.live import LiveProgress  # noqa: PLC0415 - rich only for a person's terminal
+                from apiconform.cli.live import LiveProgress
 
                 self._display = LiveProgress(event.operations, color=self.color)
             else:

@@ -13,23 +13,20 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Final, NoReturn
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import click
 
-from apiconform.cli import resolve
 from apiconform.cli.options import CONFIG_OPTION, FAIL_ON_DRIFT_OPTION, HISTORY_ENV
 from apiconform.cli.output import Output, fail
 from apiconform.core.errors import ApiconformError
-from apiconform.core.regression import BaselineEntry, HistoryTrend
-from apiconform.core.results import RunResult, percent
+from apiconform.core.results import percent
 from apiconform.core.vocabulary import ExitCode, Verdict
-from apiconform.report import ConsoleSummary, write_reports
-from apiconform.report.baseline import apply_baseline, load_baseline
-from apiconform.report.console import comparison_lines
-from apiconform.report.diff import compare, load_report
-from apiconform.report.history import DEFAULT_HISTORY_FILE, HistoryDatabase, RunRow, series_of
-from apiconform.report.markdown import comparison_markdown
+from apiconform.report.history import DEFAULT_HISTORY_FILE, HistoryDatabase, RunRow
+
+if TYPE_CHECKING:
+    from apiconform.core.regression import BaselineEntry
+    from apiconform.core.results import RunResult
 
 __all__ = ["RunReportOptions", "RunReporting", "conclude", "diff", "history", "report_file"]
 
@@ -56,6 +53,9 @@ class RunReporting:
     """Reads the baseline, the previous report and the history database up front; applies them after the run."""
 
     def __init__(self, options: RunReportOptions, directory: Path) -> None:
+        from apiconform.report.baseline import load_baseline
+        from apiconform.report.diff import load_report
+
         self.options = options
         self.directory = directory
         self.entries: list[BaselineEntry] | None = None
@@ -71,6 +71,12 @@ class RunReporting:
 
     def finish(self, result: RunResult) -> list[Path]:
         """Judge the finished run against the baseline and the previous run, record it, write every report."""
+        from apiconform.core.regression import HistoryTrend
+        from apiconform.report.baseline import apply_baseline
+        from apiconform.report.diff import compare
+        from apiconform.report.history import series_of
+        from apiconform.report.writers import write_reports
+
         if self.entries is not None and self.options.baseline is not None:
             today = date.fromisoformat(result.started_at[:10])
             apply_baseline(result, self.entries, path=str(self.options.baseline), today=today)
@@ -95,6 +101,8 @@ def conclude(
     1 on a failure (or on drift with --fail-on-drift), 4 when incomplete; a run a signal stopped exits as
     a shell expects of it (130, 143) whatever it found, so a CI job that was cancelled reads as cancelled.
     """
+    from apiconform.report.console import ConsoleSummary
+
     for line in ConsoleSummary(out.style).lines(result, paths):
         out.line(line)
     code = int(result.exit_code)
@@ -121,6 +129,10 @@ def diff(old: Path, new: Path, output_format: str, fail_on_drift: bool) -> None:
 
     Exit codes: 0 nothing new, 1 new failures (or any drift with --fail-on-drift), 2 a file that is not a report.
     """
+    from apiconform.report.console import comparison_lines
+    from apiconform.report.diff import compare, load_report
+    from apiconform.report.markdown import comparison_markdown
+
     try:
         previous, current = load_report(report_file(old)), load_report(report_file(new))
     except ApiconformError as exc:
@@ -164,6 +176,8 @@ def history(
     output_format: str,
 ) -> None:
     """List recorded runs, newest first, with a pass-rate trend per series; or one run's per-check results."""
+    from apiconform.cli import resolve
+
     out = Output()
     try:
         if database is None:

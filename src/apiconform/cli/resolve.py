@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from apiconform.config.loader import CONFIG_FILENAME, discover, from_path
 from apiconform.config.models import DEFAULT_TOKEN_ENV, AuthConfig, ConfigFile, TargetConfig
@@ -26,9 +27,11 @@ from apiconform.runner.settings import (
     ApiTarget,
     RunSettings,
 )
-from apiconform.sandbox import Sandbox
 from apiconform.specs.document import SpecDocument, discover_specs, load_spec
 from apiconform.specs.overlay import Overlay, read_overlay
+
+if TYPE_CHECKING:
+    from apiconform.sandbox import Sandbox
 
 __all__ = [
     "DEFAULT_REPORT_DIR",

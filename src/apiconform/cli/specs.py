@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from apiconform.cli import resolve
 from apiconform.cli.options import CONFIG_OPTION
 from apiconform.cli.output import Output
 from apiconform.core.errors import ApiconformError
 from apiconform.core.vocabulary import Evidence, ExitCode
-from apiconform.specs.coverage import DocCoverage, doc_coverage, load_doc_trees
+
+if TYPE_CHECKING:
+    from apiconform.specs.coverage import DocCoverage
 
 __all__ = ["specs"]
 
@@ -28,6 +30,9 @@ def specs(config_path: Path | None, output_format: str) -> None:
 
     Exits 1 when a documentation-tree entry has no operation in the specs.
     """
+    from apiconform.cli import resolve
+    from apiconform.specs.coverage import doc_coverage, load_doc_trees
+
     out = Output()
     try:
         config = resolve.load_config(config_path)

@@ -13,13 +13,14 @@ import tomllib
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from apiconform.config.models import DEFAULT_TOKEN_ENV, ApiConfig, AuthConfig, ConfigFile, TargetConfig
 from apiconform.core.errors import ConfigError
 from apiconform.core.vocabulary import Evidence
+
+if TYPE_CHECKING:
+    import jsonschema
 
 __all__ = ["CONFIG_FILENAME", "discover", "from_dict", "from_path", "from_str"]
 
@@ -177,6 +178,8 @@ def _key(parts: tuple[str, ...]) -> str:
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema  # noqa: PLC0415 - only a run with a config file pays for the validator
+
     schema = json.loads(resources.files("apiconform.config").joinpath("schema.json").read_text(encoding="utf-8"))
     # TOML distinguishes 7 from 7.0; JSON Schema would accept 7.0 as an integer, and a seed of 7.0 is a typo.
     checker = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(

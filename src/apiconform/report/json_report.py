@@ -8,8 +8,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from apiconform.core.errors import ReportInputError
 from apiconform.core.results import RunResult
 
@@ -27,6 +25,9 @@ def report_schema() -> dict[str, Any]:
 
 def validate_report(data: dict[str, Any]) -> None:
     """Raises jsonschema.ValidationError; a report that breaks its own schema is a bug in apiconform."""
+    # Imported here: a command that only names a report (--help, usage errors) does not load the validator.
+    import jsonschema  # noqa: PLC0415
+
     jsonschema.Draft202012Validator(report_schema(), format_checker=jsonschema.FormatChecker()).validate(data)
 
 
@@ -55,6 +56,8 @@ def load_report(path: Path) -> dict[str, Any]:
         raise ReportInputError(path, f"not an apiconform report.json (invalid JSON: {exc.msg})") from None
     if not isinstance(data, dict):
         raise ReportInputError(path, "not an apiconform report.json (not a JSON object)")
+    import jsonschema  # noqa: PLC0415 - see validate_report
+
     try:
         validate_report(data)
     except jsonschema.ValidationError as exc:

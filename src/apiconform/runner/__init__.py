@@ -1,12 +1,19 @@
 """Runner layer: drives schemathesis's engine over each API and turns its events into one RunResult.
 
-It imports core, specs, config and checks; it never imports the sandbox or any report writer.
+It imports core, specs, config and checks; it never imports the sandbox or any report writer. Its names
+are imported on first use: a module that needs only the settings does not load schemathesis's engine.
 """
 
-from apiconform.runner.engine import run
-from apiconform.runner.probe import probe
-from apiconform.runner.progress import Event, FailureFound, OperationDone, ProgressEvent, RunStarted
-from apiconform.runner.settings import DEFAULT_MAX_EXAMPLES, DEFAULT_SEED, ApiTarget, RunSettings
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from apiconform.runner.engine import run
+    from apiconform.runner.probe import probe
+    from apiconform.runner.progress import Event, FailureFound, OperationDone, ProgressEvent, RunStarted
+    from apiconform.runner.settings import DEFAULT_MAX_EXAMPLES, DEFAULT_SEED, ApiTarget, RunSettings
 
 __all__ = [
     "DEFAULT_MAX_EXAMPLES",
@@ -21,3 +28,26 @@ __all__ = [
     "probe",
     "run",
 ]
+
+_HOME_OF = {
+    "run": "apiconform.runner.engine",
+    "probe": "apiconform.runner.probe",
+    "Event": "apiconform.runner.progress",
+    "FailureFound": "apiconform.runner.progress",
+    "OperationDone": "apiconform.runner.progress",
+    "ProgressEvent": "apiconform.runner.progress",
+    "RunStarted": "apiconform.runner.progress",
+    "DEFAULT_MAX_EXAMPLES": "apiconform.runner.settings",
+    "DEFAULT_SEED": "apiconform.runner.settings",
+    "ApiTarget": "apiconform.runner.settings",
+    "RunSettings": "apiconform.runner.settings",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME_OF.get(name)
+    if home is None:
+        raise AttributeError(f"module 'apiconform.runner' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value

@@ -9,11 +9,12 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import schemathesis
@@ -39,6 +40,7 @@ from apiconform.runner.observations import EnumObserver
 from apiconform.runner.probe import probe
 from apiconform.runner.problems import transport_problem
 from apiconform.runner.progress import ProgressCallback, ProgressEvent, RunStarted, Tracker
+from apiconform.runner.replay import replayed
 from apiconform.runner.scenarios import ScenarioOutcome, run_scenarios
 from apiconform.runner.settings import ApiTarget, RunSettings
 from apiconform.runner.transport import gate_schema, truncation
@@ -67,12 +69,12 @@ def run(
     redactor = Redactor(settings.secrets, secret_headers=settings.secret_headers, token_env=settings.token_env)
     gate = RequestGate(settings.limits, stop=stop)
     observer = EnumObserver()
-    for api in settings.apis:
+    for base_url in _one_per_host(api.base_url for api in settings.apis):
         try:
             gate.acquire()
         except RunLimitReached:
             break  # stopped before it began: every operation is reported untested
-        probe(api.base_url, verify=settings.tls_verify)
+        probe(base_url, verify=settings.tls_verify)
     result = RunResult(
         tool_version=_tool_version(),
         target=TargetInfo(
@@ -274,7 +276,13 @@ def _consume(
 ) -> None:
     if isinstance(event, events.ScenarioFinished):
         recorder = event.recorder
-        result.request_count += len(recorder.interactions)
+        # An identical read answered again (`runner/replay.py`) is judged, but was not sent.
+        sent = {
+            case_id
+            for case_id, interaction in recorder.interactions.items()
+            if interaction.response is None or not replayed(interaction.response)
+        }
+        result.request_count += len(sent)
         _note_truncated(recorder, spec, result)
         # Findings name their own operation: a stateful scenario spans several, under a label that names none.
         for finding in _findings(recorder, spec, str(event.phase.value), redactor):
@@ -283,7 +291,7 @@ def _consume(
             outcome = outcomes.get(f"{node.value.operation.method.upper()} {node.value.operation.path}")
             if outcome is None:
                 continue
-            outcome.requests += 1 if case_id in recorder.interactions else 0
+            outcome.requests += 1 if case_id in sent else 0
             outcome.checks_run |= {
                 check_class
                 for check in recorder.checks.get(case_id, [])
@@ -296,7 +304,7 @@ def _consume(
                 operation=recorder.label,
                 phase=str(event.phase.value),
                 status=str(event.status.value),
-                requests=len(recorder.interactions),
+                requests=len(sent),
                 sent=tracker.sent(),
             )
         )
@@ -453,6 +461,22 @@ def _curl(code_sample: str, redactor: Redactor, *, token_env: str | None) -> str
     credential = f"${token_env}" if token_env is not None else INVALID_TOKEN
     line = code_sample.strip().replace("-H 'Authorization: [Filtered]'", f'-H "Authorization: Bearer {credential}"')
     return redactor.text(line)
+
+
+def _one_per_host(base_urls: Iterable[str]) -> list[str]:
+    """A host that answers serves every API under it: one probe per scheme, host and port, not one per API.
+
+    A base URL that does not parse is probed as it is, so it fails with its own one-line error.
+    """
+    chosen: dict[object, str] = {}
+    for base_url in base_urls:
+        try:
+            parts = urlsplit(base_url)
+            origin: object = (parts.scheme.lower(), parts.hostname, parts.port) if parts.hostname else base_url
+        except ValueError:
+            origin = base_url
+        chosen.setdefault(origin, base_url)
+    return list(chosen.values())
 
 
 def _check_include(settings: RunSettings) -> None:

@@ -18,6 +18,7 @@ from schemathesis.transport.requests import RequestsTransport
 
 from apiconform.runner.bounded import bounded_exchange, bounded_session, mount_bounds
 from apiconform.runner.limits import RequestGate
+from apiconform.runner.replay import Replays
 
 if TYPE_CHECKING:
     import requests
@@ -43,6 +44,7 @@ class _GatedTransport(RequestsTransport):
         self._copy_serializers_from(inner)
         self._gate = gate
         self._secret_headers = secret_headers
+        self._replays = Replays()
 
     def send(self, case: Case[Any], *, session: requests.Session | None = None, **kwargs: Any) -> Response:
         limits = self._gate.limits
@@ -51,14 +53,28 @@ class _GatedTransport(RequestsTransport):
         own = bounded_session(timeout=timeout, max_bytes=limits.max_response_bytes) if session is None else None
         sending = own or session
         assert sending is not None  # noqa: S101 - one of the two is always set
-        mount_bounds(sending, timeout=timeout, max_bytes=limits.max_response_bytes)
         if kwargs.get("max_redirects") is None:
             kwargs["max_redirects"] = limits.max_redirects
         try:
-            return self._send_gated(case, sending, timeout, kwargs)
+            key = self._replays.key(case, lambda: self.serialize_case(case, **kwargs), sending)
+            answer = self._replays.answer(key, case)
+            if answer is not None:
+                return answer
+            mount_bounds(sending, timeout=timeout, max_bytes=limits.max_response_bytes)
+            try:
+                response = self._send_gated(case, sending, timeout, kwargs)
+            except BaseException:
+                if key is None:
+                    self._replays.written(None)
+                raise
         finally:
             if own is not None:
                 own.close()
+        if key is None:
+            self._replays.written(response.status_code)
+        elif truncation(response) is None:
+            self._replays.keep(key, response)
+        return response
 
     def _send_gated(
         self, case: Case[Any], session: requests.Session, timeout: float, kwargs: dict[str, Any]

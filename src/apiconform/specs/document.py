@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from openapi_spec_validator import validate as validate_openapi
 
 from apiconform.core.errors import SpecError
 from apiconform.core.results import OverlayInfo
@@ -103,6 +102,9 @@ def load_spec(
     raw = _read(path)
     name = spec_name(path, root)
     applied = apply_overlays(raw, overlays(name) if callable(overlays) else overlays, spec=path)
+    # Imported here: it brings jsonschema and pydantic, which only a command that loads a spec needs.
+    from openapi_spec_validator import validate as validate_openapi  # noqa: PLC0415
+
     try:
         validate_openapi(raw, base_uri=path.resolve().as_uri())  # file references resolve beside the spec
     except Exception as exc:  # noqa: BLE001 - the validator raises many unrelated types; each becomes one line
