@@ -240,7 +240,7 @@ class TestContent:
         assert svg.count('class="pt-pass"') == 2
         assert svg.count('class="pt-fail"') == 1
         assert '<polyline points="' in svg
-        assert "Pass rate over 3 runs: from 100.0 % to 100.0 %" in svg
+        assert "Pass rate over 3 runs: from 100 % to 100 %" in svg
 
     def test_cells_whose_slugs_collide_get_distinct_ids(self) -> None:
         """Two operations that slug alike still open their own findings."""
