@@ -94,6 +94,12 @@ def sandbox_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
 
 
 @pytest.fixture(scope="module")
+def budget_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """A run stopped by its request budget: incomplete."""
+    return _run_in(tmp_path_factory.mktemp("budget"), "--max-requests", "20")
+
+
+@pytest.fixture(scope="module")
 def fault_run(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Fault], Run]:
     """A run with one fault switched on; each fault runs once however many tests read it."""
     runs: dict[Fault, Run] = {}
@@ -266,10 +272,6 @@ class TestConfigFile:
 
 class TestIncomplete:
     """A run that tested too little says INCOMPLETE in every format, exits 4, and is never recorded as a pass."""
-
-    @pytest.fixture(scope="class")
-    def budget_run(self, tmp_path_factory: pytest.TempPathFactory) -> Run:
-        return _run_in(tmp_path_factory.mktemp("budget"), "--max-requests", "20")
 
     def test_exit_code_and_console(self, budget_run: Run) -> None:
         result = budget_run.result
