@@ -94,6 +94,12 @@ def sandbox_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
 
 
 @pytest.fixture(scope="module")
+def budget_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """A run stopped by its request budget: incomplete."""
+    return _run_in(tmp_path_factory.mktemp("budget"), "--max-requests", "20")
+
+
+@pytest.fixture(scope="module")
 def fault_run(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Fault], Run]:
     """A run with one fault switched on; each fault runs once however many tests read it."""
     runs: dict[Fault, Run] = {}
@@ -262,3 +268,59 @@ class TestConfigFile:
         assert [spec["name"] for spec in report["specs"]] == ["ap-invoice"], result.stdout
         assert report["summary"]["operations_covered"] == report["summary"]["operations"], result.stdout
         assert report["run"]["request_count"] > 0
+
+
+class TestIncomplete:
+    """A run that tested too little says INCOMPLETE in every format, exits 4, and is never recorded as a pass."""
+
+    def test_exit_code_and_console(self, budget_run: Run) -> None:
+        result = budget_run.result
+        assert result.returncode == ExitCode.INCOMPLETE, result.stdout + result.stderr
+        assert "INCOMPLETE: the run stopped early (request budget of 20 reached)" in result.stdout
+        assert "apiconform: INCOMPLETE, not conformant:" in result.stdout
+        assert not [line for line in result.stdout.splitlines() if line.startswith("apiconform: conformant")]
+
+    def test_report_json(self, budget_run: Run) -> None:
+        report = budget_run.report
+        validate_report(report)
+        assert (report["verdict"], report["exit_code"]) == ("incomplete", ExitCode.INCOMPLETE)
+        assert report["incomplete"][0] == "the run stopped early (request budget of 20 reached)"
+
+    def test_summary_and_html(self, budget_run: Run) -> None:
+        summary = (budget_run.report_dir / "summary.md").read_text(encoding="utf-8")
+        assert summary.startswith("## ⚠️ apiconform: INCOMPLETE, not conformant")
+        assert "request budget of 20 reached" in summary
+        assert "✅" not in summary
+        page = (budget_run.report_dir / "report.html").read_text(encoding="utf-8")
+        headline = re.search(r'<header class="verdict v-(\w+)".*?<h1>(.*?)</h1>', page)
+        assert headline is not None
+        assert headline.groups() == ("warning", "Incomplete: too little was tested to call the target conformant")
+
+    def test_junit_has_an_error_case_saying_why(self, budget_run: Run) -> None:
+        errors = budget_run.junit.findall(".//testcase[@classname='apiconform.run']/error")
+        assert len(errors) == 1
+        assert errors[0].get("message", "").startswith("INCOMPLETE: the run stopped early (request budget of 20")
+
+    def test_history_records_it_as_incomplete(self, budget_run: Run) -> None:
+        listed = run_cli("history", "--report-dir", str(budget_run.report_dir), tmp_path=budget_run.report_dir)
+        assert listed.returncode == ExitCode.CONFORMANT, listed.stderr
+        row = next(line for line in listed.stdout.splitlines() if line.lstrip().startswith("#1"))
+        assert row.split()[3] == "incomplete"
+        assert listed.stdout.splitlines()[-1].startswith("trend sandbox:ap-invoice: incomplete ")
+
+
+class TestSelection:
+    def test_a_spec_given_twice_is_tested_once(self, cli: CliRunner, report_dir: Path) -> None:
+        result = cli("run", "--spec", AP_SPEC, "--spec", f"./{AP_SPEC}", "--max-examples", "2")
+        assert result.returncode == ExitCode.CONFORMANT, result.stdout + result.stderr
+        report = load_report(report_dir)
+        assert [spec["name"] for spec in report["specs"]] == ["ap-invoice"]
+        assert [op["operation"] for op in report["operations"]] == ["GET /v1/invoice/{id}"]
+
+    def test_max_time_counts_loading(self, cli: CliRunner, report_dir: Path) -> None:
+        """--max-time starts with the process: a limit shorter than loading ends the run before it sends."""
+        result = cli("run", "--spec", AP_SPEC, "--spec", "specs/amili/collection.yaml", "--max-time", "0.2")
+        assert result.returncode == ExitCode.INCOMPLETE, result.stdout + result.stderr
+        expected = "apiconform: error: --max-time 0.2s ran out while the run was being set up (loading the specs)"
+        assert result.stderr.splitlines() == [f"{expected}; nothing was tested"]
+        assert not report_dir.exists()

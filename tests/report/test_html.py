@@ -229,7 +229,7 @@ class TestContent:
                 accepted=0,
             )
             for i, (verdict, rate) in enumerate(
-                [("conformant", 1.0), ("violations", 0.9), ("conformant", 1.0)], start=1
+                [("conformant", 1.0), ("violations", 0.9), ("incomplete", 1.0)], start=1
             )
         ]
         trend = HistoryTrend(
@@ -237,8 +237,9 @@ class TestContent:
         )
         page = _render(history=trend)
         svg = page[page.index('<figure class="trend">') :]
-        assert svg.count('class="pt-pass"') == 2
-        assert svg.count('class="pt-fail"') == 1
+        # An incomplete run is never drawn as a pass, whatever its pass rate.
+        assert svg.count('class="pt-pass"') == 1
+        assert svg.count('class="pt-fail"') == 2
         assert '<polyline points="' in svg
         assert "Pass rate over 3 runs: from 100 % to 100 %" in svg
 

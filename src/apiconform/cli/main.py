@@ -109,7 +109,11 @@ def main() -> None:
 @click.option("--allow-writes", is_flag=True, help="Let the run send POST/PUT/PATCH/DELETE to a real target.")
 @click.option("--rate-limit", type=click.FloatRange(min=0, min_open=True), help="Requests per second, at most.")
 @click.option("--max-requests", type=click.IntRange(min=1), help="Request budget for the whole run.")
-@click.option("--max-time", type=click.FloatRange(min=0, min_open=True), help="Seconds; then stop, report incomplete.")
+@click.option(
+    "--max-time",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds from the start, loading included; then stop: reports marked incomplete, exit 4.",
+)
 @click.option("--request-timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds per request.")
 @click.option("--ca-bundle", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="CA bundle for TLS.")
 @click.option(

@@ -30,10 +30,11 @@ import pytest
 from tests.fixtures.cli import REPO_ROOT
 
 SANDBOX_LINE: Final = re.compile(r"embedded sandbox at http://127\.0\.0\.1:(\d+)")
-# Lines a run prints as it tests, in CI mode: one per operation done.
-PROGRESS_LINE: Final = re.compile(r"^\s*\[")
+# What a run prints as it begins to send (in CI mode), once per process that tests.
+SENDING_LINE: Final = re.compile(r"^apiconform: testing \d+ operations")
 START_TIMEOUT: Final = 120.0
-SENDING_SECONDS: Final = 1.0
+# How long it sends before the signal: a few seconds, as a person would wait before pressing Ctrl-C.
+SENDING_SECONDS: Final = 3.0
 EXIT_WITHIN: Final = 3.0
 
 
@@ -113,7 +114,7 @@ def _start(tmp_path: Path, runs: list[Run], *args: str) -> tuple[Run, int]:
     run.reader = threading.Thread(target=run.read, daemon=True)
     run.reader.start()
     port = int(run.wait_for(SANDBOX_LINE).group(1))
-    run.wait_for(PROGRESS_LINE)
+    run.wait_for(SENDING_LINE)
     time.sleep(SENDING_SECONDS)
     return run, port
 
