@@ -91,6 +91,11 @@ def main() -> None:
     "--max-examples", type=click.IntRange(min=1, max=10000), help="Generated examples per operation and phase."
 )
 @click.option(
+    "--phases",
+    metavar="LIST",
+    help="Schemathesis phases to run, comma-separated: examples,coverage,fuzzing,stateful (default: all).",
+)
+@click.option(
     "--report-dir",
     type=NonEmptyPath(path_type=Path),
     help="Where the reports (json, junit, html, md) go; default: reports/.",

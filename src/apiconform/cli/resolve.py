@@ -24,6 +24,7 @@ from apiconform.runner.settings import (
     DEFAULT_MAX_EXAMPLES,
     DEFAULT_REQUEST_TIMEOUT,
     DEFAULT_SEED,
+    PHASES,
     ApiTarget,
     RunSettings,
 )
@@ -60,6 +61,7 @@ class RunRequest:
     include: tuple[str, ...] = ()
     seed: int | None = None
     max_examples: int | None = None
+    phases: str | None = None
     report_dir: Path | None = None
     allow_writes: bool = False
     rate_limit: float | None = None
@@ -155,6 +157,15 @@ def check_params(settings: RunSettings, given: Iterable[str]) -> None:
         raise UsageError(
             f"--param names no parameter of the selected operations: {', '.join(unknown)} (parameters: {existing})"
         )
+def parse_phases(value: str | None) -> frozenset[str]:
+    """`examples,fuzzing` runs those two of schemathesis's phases; None runs all of them."""
+    if value is None:
+        return PHASES
+    chosen = frozenset(part.strip() for part in value.split(",") if part.strip())
+    unknown = sorted(chosen - PHASES)
+    if unknown or not chosen:
+        raise UsageError(f"--phases takes a comma-separated list of {', '.join(sorted(PHASES))}; got {value!r}")
+    return chosen
 
 
 def parse_shard(value: str | None) -> tuple[int, int] | None:
@@ -280,12 +291,15 @@ def settings_for_sandbox(request: RunRequest, config: ConfigFile, sandbox: Sandb
             spec=spec,
             base_url=sandbox.base_url(spec.name),
             token=sandbox.token,
+            # The sandbox takes its token as a Basic password too, for documents whose scheme is Basic.
+            basic=BasicCredentials(username="sandbox", password=sandbox.token),
             params=cli_params,
             operation_params=sandbox.known_params(spec.name),
             served=frozenset(op.operation_id for op in spec.operations if sandbox.serves(spec.name, op.operation_id)),
             allow_writes=True,
             expired_token=sandbox.expired_token(),
-            other_token=sandbox.other_org_token(),
+            # A document the generic sandbox serves has no organisations, so no other organisation's token.
+            other_token=None if sandbox.generic(spec.name) else sandbox.other_org_token(),
             token_source=_issuer_login(spec, sandbox),
         )
         for spec in sandbox.specs
@@ -338,6 +352,7 @@ def _settings(
         include=frozenset(request.include),
         seed=_first(request.seed, config.seed, DEFAULT_SEED),
         max_examples=_first(request.max_examples, config.max_examples, DEFAULT_MAX_EXAMPLES),
+        phases=parse_phases(request.phases),
         tls_verify=tls_verify,
         limits=limits,
         shard=parse_shard(request.shard),

@@ -92,6 +92,8 @@ class SpecInfo:
     title: str
     version: str
     overlays: tuple[OverlayInfo, ...] = ()
+    # Document slips testing lived with, each {"location": JSON pointer, "message": ...} (specs/screening.py).
+    warnings: tuple[dict[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,6 +102,7 @@ class SpecInfo:
             "title": self.title,
             "version": self.version,
             "overlays": [overlay.to_dict() for overlay in self.overlays],
+            "warnings": [dict(warning) for warning in self.warnings],
         }
 
     @classmethod
@@ -110,6 +113,7 @@ class SpecInfo:
             title=data["title"],
             version=data["version"],
             overlays=tuple(OverlayInfo.from_dict(item) for item in data.get("overlays", [])),
+            warnings=tuple(dict(warning) for warning in data.get("warnings", [])),
         )
 
 

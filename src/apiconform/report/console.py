@@ -47,6 +47,11 @@ class ConsoleSummary:
             out.append(f"… and {hidden} more in report.json")
         for error in result.errors:
             out.append(self.style(f"ERROR {error}", "red"))
+        out += [
+            f"DOCUMENT WARNING {spec.name}: {warning['location']}: {warning['message']}"
+            for spec in result.specs
+            for warning in spec.warnings
+        ]
         not_covered: Counter[tuple[str, str]] = Counter(
             (operation.api, operation.skip_reason or operation.uncovered_reason or NOT_REACHED)
             for operation in result.operations

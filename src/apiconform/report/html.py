@@ -203,7 +203,7 @@ class _Page:
         specs = "".join(
             f"<li><strong>{_e(spec['name'])}</strong> {_e(spec['title'])} "
             f"<span class=muted>{_e(_version(spec['version']))} · {_e(spec['path'])}</span>"
-            f"{_overlays(spec.get('overlays', []))}</li>"
+            f"{_overlays(spec.get('overlays', []))}{_document_warnings(spec.get('warnings', []))}</li>"
             for spec in report["specs"]
         )
         rows = [
@@ -1051,3 +1051,11 @@ SCRIPT: Final = """
   fromHash();
 })();
 """
+
+
+def _document_warnings(warnings: list[dict[str, str]]) -> str:
+    """Slips in the document that testing lived with, under the document they belong to."""
+    if not warnings:
+        return ""
+    items = "".join(f"<li><code>{_e(w['location'])}</code> {_e(w['message'])}</li>" for w in warnings)
+    return f'<details><summary>{len(warnings)} document warnings</summary><ul class="plain">{items}</ul></details>'

@@ -111,6 +111,11 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines.append("")
     if report["errors"]:
         lines += ["### Errors", "", *(f"- {text(error)}" for error in report["errors"]), ""]
+    slips = [(spec["name"], warning) for spec in report["specs"] for warning in spec.get("warnings", [])]
+    if slips:
+        lines += ["### Document warnings", ""]
+        lines += [f"- {text(name)} {code(w['location'])}: {text(w['message'])}" for name, w in slips]
+        lines.append("")
     comparison = report.get("comparison")
     if comparison is not None:
         lines += [*comparison_markdown(comparison, heading="### Since the previous run").splitlines(), ""]

@@ -89,6 +89,7 @@ def run(
                 title=api.spec.title,
                 version=api.spec.version,
                 overlays=api.spec.overlays,
+                warnings=tuple(warning.to_dict() for warning in api.spec.warnings),
             )
             for api in settings.apis
         ],

@@ -13,12 +13,13 @@ from apiconform.runner.shards import input_size, split
 from apiconform.specs.document import SpecDocument
 from apiconform.specs.prepare import prepared_document
 
-__all__ = ["DEFAULT_MAX_EXAMPLES", "DEFAULT_SEED", "ApiTarget", "RunSettings"]
+__all__ = ["DEFAULT_MAX_EXAMPLES", "DEFAULT_SEED", "PHASES", "ApiTarget", "RunSettings"]
 
 DEFAULT_SEED = 0
 DEFAULT_MAX_EXAMPLES = 25
 DEFAULT_REQUEST_TIMEOUT = 10.0
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+PHASES = frozenset({"examples", "coverage", "fuzzing", "stateful"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,6 +78,9 @@ class RunSettings:
     include: frozenset[str] = frozenset()
     seed: int = DEFAULT_SEED
     max_examples: int = DEFAULT_MAX_EXAMPLES
+    # Schemathesis's phases to run (`--phases`); a large vendor document's coverage phase alone can send
+    # tens of thousands of requests, so a quick pass over one may leave it out.
+    phases: frozenset[str] = PHASES
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT
     tls_verify: bool | str = True
     limits: RunLimits = field(default_factory=RunLimits)
@@ -141,7 +145,7 @@ class RunSettings:
             # front of targeted scores, and the failures it replays) costs a sixth of the client's CPU and makes
             # a seeded run depend on what earlier runs left in `.hypothesis/`. Every phase and example still runs.
             "generation": {"max-examples": self.max_examples, "mode": "all", "no-shrink": True, "database": "none"},
-            "phases": {"examples": {"enabled": True}, "coverage": {"enabled": True}, "fuzzing": {"enabled": True}},
+            "phases": {phase: {"enabled": phase in self.phases} for phase in PHASES},
             "checks": {name: {"enabled": False} for name in REPLACED_CHECKS},
         }
         openapi: dict[str, dict[str, str]] = {}
@@ -152,6 +156,10 @@ class RunSettings:
                 openapi[name] = {"bearer": api.token}
             elif kind == ("http", "basic") and api.basic is not None:
                 openapi[name] = {"username": api.basic.username, "password": api.basic.password}
+            elif kind[0] == "apiKey" and api.token and api.token_source is None:
+                openapi[name] = {"api_key": api.token}
+            elif kind[0] in {"oauth2", "openIdConnect"} and api.token and api.token_source is None:
+                openapi[name] = {"bearer": api.token}
         if openapi:
             config["auth"] = {"openapi": openapi}
         if api.headers:

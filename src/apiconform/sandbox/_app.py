@@ -97,6 +97,9 @@ class VendorApi:
     guard: Guard | None = None
     # Whether the API takes the tokens of the sandbox's identity service as well as the static token.
     identity: bool = False
+    # The generic sandbox (`_generic.py`): a handler for every operation, and error bodies as documented.
+    responder: Callable[[Operation], Handler] | None = None
+    error_body: Callable[[Operation, int], tuple[bytes, str] | None] | None = None
 
 
 def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
@@ -192,6 +195,7 @@ def _endpoint(
     spec: SpecDocument, operation: Operation, vendor: VendorApi | None, context: SandboxContext
 ) -> Callable[[Request], Awaitable[Response]]:
     faults = {fault for fault in context.faults if FAULTS[fault].api == spec.name}
+    generic = vendor is not None and vendor.responder is not None
     auth = _Auth(
         requirements=list(operation.security),
         schemes={name: scheme.raw for name, scheme in operation.schemes.items()},
@@ -201,19 +205,27 @@ def _endpoint(
         any_token=bool(faults & ACCEPT_ANY_TOKEN),
         accept_expired=bool(faults & ACCEPT_EXPIRED),
         ignore_scoping=bool(faults & IGNORE_SCOPING),
+        bearer_for_any=generic,
     )
     own = {fault for fault in faults if FAULTS[fault].operation == operation.label}
     ignored = frozenset().union(*(IGNORED_KEYWORDS.get(fault, frozenset()) for fault in own))
     contract = RequestContract(spec, operation, ignored=ignored)
     validate = not own & SKIP_VALIDATION
     handler: Handler | None = None
-    if vendor is not None:
+    if vendor is not None and vendor.responder is not None:
+        handler = vendor.responder(operation)
+    elif vendor is not None:
         handler = vendor.handlers.get(operation.operation_id) or generic_handler(spec, operation)
     guard = vendor.guard if vendor is not None else None
+    error_body = vendor.error_body if vendor is not None else None
 
     prefix = f"/{spec.name}"
 
     async def endpoint(request: Request) -> Response:
+        response = await answer(request)
+        return _documented_error(response, operation, error_body) if error_body is not None else response
+
+    async def answer(request: Request) -> Response:
         request.state.operation = operation
         request.state.base_path = prefix
         principal = auth.principal(request, operation)
@@ -234,6 +246,18 @@ def _endpoint(
         return await handler(request, context)
 
     return endpoint
+
+
+def _documented_error(
+    response: Response, operation: Operation, error_body: Callable[[Operation, int], tuple[bytes, str] | None]
+) -> Response:
+    """An error answer re-bodied as the operation documents that status; its headers (WWW-Authenticate) kept."""
+    documented = error_body(operation, response.status_code) if response.status_code >= 400 else None  # noqa: PLR2004 - errors only
+    if documented is None:
+        return response
+    dropped = {"content-length", "content-type"}
+    headers = {key: value for key, value in response.headers.items() if key.lower() not in dropped}
+    return Response(documented[0], status_code=response.status_code, media_type=documented[1], headers=headers)
 
 
 def _rejection_status(operation: Operation, invalid: Invalid) -> int:
@@ -281,6 +305,8 @@ class _Auth:
     any_token: bool = False
     accept_expired: bool = False
     ignore_scoping: bool = False
+    # The generic sandbox also takes the static token as a bearer for basic and apiKey schemes.
+    bearer_for_any: bool = False
 
     def principal(self, request: Request, operation: Operation) -> Principal | Response:
         """Who is calling, or the 401/403 answer; any one requirement of the operation's list suffices."""
@@ -289,7 +315,9 @@ class _Auth:
         if self.skip:
             return Principal(subject="anonymous")
         scheme, _, credential = request.headers.get("authorization", "").partition(" ")
-        outcomes = [self._satisfy(requirement, scheme.lower(), credential.strip()) for requirement in self.requirements]
+        outcomes = [
+            self._satisfy(request, requirement, scheme.lower(), credential.strip()) for requirement in self.requirements
+        ]
         for outcome in outcomes:
             if isinstance(outcome, Principal):
                 return replace(outcome, organizations=None, clients=None) if self.ignore_scoping else outcome
@@ -301,10 +329,24 @@ class _Auth:
         challenge = 'Basic realm="sandbox"' if kinds == {"basic"} else 'Bearer realm="sandbox"'
         return error_response(401, refusals[0].reason, {"WWW-Authenticate": challenge})
 
-    def _satisfy(self, requirement: Mapping[str, list[str]], scheme: str, credential: str) -> Principal | _Refusal:
+    def _satisfy(
+        self, request: Request, requirement: Mapping[str, list[str]], scheme: str, credential: str
+    ) -> Principal | _Refusal:
         principal: Principal | None = None
         for name, scopes in requirement.items():
-            kind = _scheme_kind(self.schemes.get(name, {}))
+            declared = self.schemes.get(name, {})
+            kind = _scheme_kind(declared)
+            if kind == "apiKey":
+                found = self._api_key(request, declared, scheme, credential)
+                if isinstance(found, str):
+                    return _Refusal(found)
+                principal = found
+                continue
+            if self.bearer_for_any and scheme == "bearer" and kind:
+                # Until the runner sends every scheme as declared, the static token as a bearer stands in.
+                scheme = kind
+                if kind == "basic":
+                    credential = base64.b64encode(f"sandbox:{credential}".encode()).decode()
             if not kind:
                 return _Refusal("unsupported security scheme")
             if kind != scheme:
@@ -316,6 +358,21 @@ class _Auth:
                 return _Refusal(f"the token lacks the scope {' '.join(scopes)}", insufficient_scope=True)
             principal = found
         return principal if principal is not None else _Refusal("credentials required")
+
+    def _api_key(self, request: Request, declared: Mapping[str, Any], scheme: str, credential: str) -> Principal | str:
+        """An API key where the scheme puts it (header, query or cookie); the static token is the one key."""
+        name, where = str(declared.get("name", "")), declared.get("in")
+        sources = {"header": request.headers, "query": request.query_params, "cookie": request.cookies}
+        value = sources.get(str(where), {}).get(name)
+        if value is None and self.bearer_for_any and scheme == "bearer":
+            value = credential
+        if not value:
+            return f"missing API key {name!r} in the {where}"
+        if self.any_token or hmac.compare_digest(
+            value.removeprefix("Bearer ").encode(), self.issuer.static_token.encode()
+        ):
+            return Principal(subject="sandbox")
+        return f"invalid API key {name!r}"
 
     def _credential(self, kind: str, credential: str) -> Principal | str:
         if not credential:
@@ -353,6 +410,8 @@ class _Auth:
 def _scheme_kind(scheme: Mapping[str, Any]) -> str:
     """The Authorization header scheme a security scheme expects: `bearer`, `basic`, or '' if none."""
     kind = scheme.get("type")
+    if kind == "apiKey":
+        return "apiKey"
     if kind == "http":
         return str(scheme.get("scheme", "")).lower()
     if kind in {"oauth2", "openIdConnect"}:

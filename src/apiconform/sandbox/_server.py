@@ -27,6 +27,7 @@ from apiconform.sandbox._ap_invoice import AP_INVOICE
 from apiconform.sandbox._app import SandboxContext, VendorApi, build_app
 from apiconform.sandbox._auth import TokenIssuer
 from apiconform.sandbox._faults import Fault
+from apiconform.sandbox._generic import generic_api
 from apiconform.sandbox._storage import Store
 from apiconform.specs.document import SpecDocument
 
@@ -68,13 +69,13 @@ class Sandbox:
         self.specs = specs
         self.token = token or secrets.token_urlsafe(24)
         self.store = Store(str(database))
-        for spec in specs:
-            vendor = VENDORS.get(spec.name)
-            if vendor is not None:
-                vendor.seed(self.store)
+        # Our own specs have vendor modules; any other document is served by the generic one.
+        self.vendors = {spec.name: VENDORS.get(spec.name) or generic_api(spec) for spec in specs}
+        for vendor in self.vendors.values():
+            vendor.seed(self.store)
         self.issuer = TokenIssuer(self.token, demo_clients(self.token))
         context = SandboxContext(store=self.store, token=self.token, issuer=self.issuer, faults=frozenset(faults))
-        self.app, self._served = build_app(specs, VENDORS, context)
+        self.app, self._served = build_app(specs, self.vendors, context)
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         # Accepted connections inherit this; without it Nagle and delayed ACKs stall each response ~40 ms.
@@ -113,8 +114,13 @@ class Sandbox:
         issued = time.time() - EXPIRED_SECONDS_AGO - 3600
         return str(self.issuer.issue(client, now=issued, lifetime=3600)["access_token"])
 
+    def generic(self, spec_name: str) -> bool:
+        """Whether the API is served by the generic sandbox: no organisations, no issued tokens, one static token."""
+        vendor = self.vendors.get(spec_name)
+        return vendor is not None and vendor.responder is not None
+
     def known_params(self, spec_name: str) -> dict[str, dict[str, list[str]]]:
-        vendor = VENDORS.get(spec_name)
+        vendor = self.vendors.get(spec_name)
         return vendor.known_params(self.store) if vendor is not None else {}
 
     def start(self, *, process: bool = False) -> Self:
