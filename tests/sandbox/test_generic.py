@@ -17,7 +17,8 @@ import pytest
 from apiconform.sandbox import Sandbox
 from apiconform.sandbox._instances import Instances
 from apiconform.specs import SpecDocument, load_spec
-from apiconform.specs.dialect import as_json_schema_document
+from apiconform.specs.schema import Schema
+from apiconform.specs.validation import as_json_schema
 
 TOKEN: Final = "generic-token"
 ERROR: Final = {"$ref": "#/components/responses/Error"}
@@ -131,7 +132,7 @@ def client(sandbox: Sandbox, spec: SpecDocument) -> Iterator[httpx.Client]:
 
 
 def _schema_valid(name: str, body: Any) -> None:
-    document = as_json_schema_document(DOCUMENT)
+    document = as_json_schema(DOCUMENT)
     jsonschema.Draft202012Validator(
         {**document, "$ref": f"#/components/schemas/{name}"},
         format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
@@ -180,71 +181,71 @@ class TestSecurity:
         ids=["api-key-header", "api-key-query", "api-key-cookie", "basic", "bearer"],
     )
     def test_each_scheme_as_declared(self, client: httpx.Client, path: str, credential: dict[str, Any]) -> None:
+        wrong: Any = {key: dict.fromkeys(value, "wrong") for key, value in credential.items()}
+        given: Any = credential
         assert client.get(path).status_code == 401
-        assert (
-            client.get(
-                path, **{key: {name: "wrong"} for key, value in credential.items() for name in value}
-            ).status_code
-            == 401
-        )
-        assert client.get(path, **credential).status_code in {200, 204, 404}
+        assert client.get(path, **wrong).status_code == 401
+        assert client.get(path, **given).status_code in {200, 204, 404}
 
     def test_an_operation_without_security_is_open(self, client: httpx.Client) -> None:
         assert client.get("/open").status_code == 200
 
 
+CASES: Final[dict[str, dict[str, Any]]] = {
+    "pattern": {"type": "string", "pattern": "^AC[0-9a-fA-F]{32}$"},
+    "length": {"type": "string", "minLength": 12, "maxLength": 12},
+    "exclusive-maximum": {"type": "integer", "minimum": 10, "exclusiveMaximum": 12},
+    "multiple-of": {"type": "number", "multipleOf": 0.5, "minimum": 0.7},
+    "nullable": {"type": "string", "nullable": True, "format": "date-time"},
+    "uuid": {"type": "string", "format": "uuid"},
+    "const": {"type": "string", "enum": ["fixed"]},
+    "min-items": {"type": "array", "items": {"type": "integer"}, "minItems": 3},
+    "one-of": {"oneOf": [{"type": "integer"}, {"type": "number", "multipleOf": 0.5}]},
+    "any-of": {"anyOf": [{"type": "object", "required": ["a"], "properties": {"a": {"type": "boolean"}}}]},
+    "all-of": {"allOf": [{"required": ["a"]}, {"properties": {"a": {"type": "string", "enum": ["x"]}}}]},
+    "ref": {"$ref": "#/components/schemas/Invoice"},
+    "wrong-example": {"type": "integer", "maximum": 3, "example": 7},
+}
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory: pytest.TempPathFactory) -> SpecDocument:
+    """One operation per case, its 200 body the case's schema, so the model holds each as a `Schema`."""
+    paths = {
+        f"/{name}": {
+            "get": {"responses": {"200": {"description": name, "content": {"application/json": {"schema": schema}}}}}
+        }
+        for name, schema in CASES.items()
+    }
+    document = {**DOCUMENT, "paths": paths}
+    path = tmp_path_factory.mktemp("cases") / "openapi.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return load_spec(path)
+
+
+def _schema(spec: SpecDocument, name: str) -> Schema:
+    operation = spec.operation("get", f"/{name}")
+    assert operation is not None
+    media = operation.responses["200"].json
+    assert media is not None
+    assert media.schema is not None
+    return media.schema
+
+
 class TestInstances:
-    @pytest.mark.parametrize(
-        "schema",
-        [
-            {"type": "string", "pattern": "^AC[0-9a-fA-F]{32}$"},
-            {"type": "string", "minLength": 12, "maxLength": 12},
-            {"type": "integer", "minimum": 10, "exclusiveMaximum": 12},
-            {"type": "number", "multipleOf": 0.5, "minimum": 0.7},
-            {"type": ["string", "null"], "format": "date-time"},
-            {"type": "string", "format": "uuid"},
-            {"const": "fixed"},
-            {"type": "array", "items": {"type": "integer"}, "minItems": 3},
-            {"oneOf": [{"type": "integer"}, {"type": "number", "multipleOf": 0.5}]},
-            {
-                "anyOf": [
-                    {"type": "null"},
-                    {"type": "object", "required": ["a"], "properties": {"a": {"type": "boolean"}}},
-                ]
-            },
-            {"allOf": [{"required": ["a"]}, {"properties": {"a": {"type": "string", "enum": ["x"]}}}]},
-            {"$ref": "#/components/schemas/Invoice"},
-        ],
-        ids=[
-            "pattern",
-            "length",
-            "exclusive-maximum",
-            "multiple-of",
-            "type-array",
-            "uuid",
-            "const",
-            "min-items",
-            "one-of",
-            "any-of",
-            "all-of",
-            "ref",
-        ],
-    )
-    def test_a_generated_instance_is_valid(self, schema: dict[str, Any]) -> None:
-        document = as_json_schema_document(DOCUMENT)
-        instance = Instances(document).of(schema)
-        jsonschema.Draft202012Validator(
-            {**document, **schema}, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-        ).validate(instance)
+    @pytest.mark.parametrize("name", list(CASES), ids=list(CASES))
+    def test_a_generated_instance_is_valid(self, cases: SpecDocument, name: str) -> None:
+        instance = Instances(cases.contract).of(_schema(cases, name))
+        document = as_json_schema({**DOCUMENT, "x-case": CASES[name]})
+        checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+        jsonschema.Draft202012Validator({**document, "$ref": "#/x-case"}, format_checker=checker).validate(instance)
 
-    def test_a_fitting_example_comes_first_and_a_wrong_one_is_skipped(self) -> None:
-        instances = Instances(DOCUMENT)
-        assert instances.of({"type": "integer", "maximum": 3}, [7, 2]) == 2
+    def test_a_fitting_example_comes_first_and_a_wrong_one_is_skipped(self, cases: SpecDocument) -> None:
+        assert Instances(cases.contract).of(_schema(cases, "wrong-example"), [7, 2]) == 2
 
-    def test_the_same_document_gives_the_same_instance(self) -> None:
-        first = Instances(as_json_schema_document(DOCUMENT)).of({"$ref": "#/components/schemas/Invoice"})
-        second = Instances(as_json_schema_document(DOCUMENT)).of({"$ref": "#/components/schemas/Invoice"})
-        assert first == second
+    def test_the_same_document_gives_the_same_instance(self, cases: SpecDocument) -> None:
+        first = Instances(cases.contract).of(_schema(cases, "ref"))
+        assert first == Instances(cases.contract).of(_schema(cases, "ref"))
 
 
 def test_serve_takes_any_document(tmp_path: Path) -> None:

@@ -157,6 +157,8 @@ def check_params(settings: RunSettings, given: Iterable[str]) -> None:
         raise UsageError(
             f"--param names no parameter of the selected operations: {', '.join(unknown)} (parameters: {existing})"
         )
+
+
 def parse_phases(value: str | None) -> frozenset[str]:
     """`examples,fuzzing` runs those two of schemathesis's phases; None runs all of them."""
     if value is None:

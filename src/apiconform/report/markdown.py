@@ -111,11 +111,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines.append("")
     if report["errors"]:
         lines += ["### Errors", "", *(f"- {text(error)}" for error in report["errors"]), ""]
-    slips = [(spec["name"], warning) for spec in report["specs"] for warning in spec.get("warnings", [])]
-    if slips:
-        lines += ["### Document warnings", ""]
-        lines += [f"- {text(name)} {code(w['location'])}: {text(w['message'])}" for name, w in slips]
-        lines.append("")
+    lines += _document_warnings(report)
     comparison = report.get("comparison")
     if comparison is not None:
         lines += [*comparison_markdown(comparison, heading="### Since the previous run").splitlines(), ""]
@@ -242,3 +238,12 @@ def comparison_markdown(comparison: dict[str, Any], *, heading: str = "## apicon
             "</details>",
         ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _document_warnings(report: dict[str, Any]) -> list[str]:
+    """Slips in the documents that testing lived with, each with its location."""
+    slips = [(spec["name"], warning) for spec in report["specs"] for warning in spec.get("warnings", [])]
+    if not slips:
+        return []
+    listed = [f"- {text(name)} {code(w['location'])}: {text(w['message'])}" for name, w in slips]
+    return ["### Document warnings", "", *listed, ""]

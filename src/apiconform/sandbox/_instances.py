@@ -90,7 +90,7 @@ class Instances:
                 return value
         own = self._typed(schema, _kind(node), depth)
         for part in schema.parts("allOf"):
-            own = _merge(own, self.build(part, depth))
+            own = _merge(self.build(part, depth), own)
         one_of = sorted(schema.parts("oneOf"), key=_cost)
         if one_of:
             return self._one_of(schema, one_of, own, depth)
