@@ -23,7 +23,7 @@ SOURCE = "unknown_resource"
 def unknown_resource(sender: Sender) -> ScenarioOutcome:
     outcome = ScenarioOutcome()
     parameters = sender.path_parameters()
-    if not sender.is_read or not parameters:
+    if not sender.is_read or not parameters or _needs_more(sender):
         return outcome
     *context, resource = parameters
     values = {param.name: sender.known_value(param.name) or _unknown_value(param.schema) for param in context}
@@ -83,3 +83,14 @@ def _unknown_value(schema: Schema | None) -> Any:
     if schema is not None and schema.get("format") == "uuid":
         return UNKNOWN_UUID
     return UNKNOWN_STRING
+
+
+def _needs_more(sender: Sender) -> bool:
+    """A required query or header parameter with no known value: the request could not be well-formed.
+
+    Its answer (a 400 for the missing parameter) would say nothing about whether the id exists.
+    """
+    return any(
+        parameter.required and parameter.location in {"query", "header"} and not sender.known_value(parameter.name)
+        for parameter in sender.operation.parameters
+    )
