@@ -91,8 +91,10 @@ def _responder(operation: Operation, instances: Instances, known: dict[str, str]
 
 
 def _success_status(operation: Operation) -> int:
-    successes = [int(code) for code in operation.responses if code.isdigit() and 200 <= int(code) < 300]  # noqa: PLR2004 - the 2xx class
-    return min(successes, default=200)
+    """The lowest documented 2xx; an operation documenting none (Petstore's `DELETE /pet/{petId}`) its first status."""
+    codes = sorted(int(code) for code in operation.responses if code.isdigit())
+    successes = [code for code in codes if 200 <= code < 300]  # noqa: PLR2004 - the 2xx class
+    return successes[0] if successes else (codes[0] if codes else 200)
 
 
 def _answer(operation: Operation, instances: Instances, status: int) -> _Answer | None:
