@@ -96,7 +96,7 @@ def sandbox_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
 @pytest.fixture(scope="module")
 def budget_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     """A run stopped by its request budget: incomplete."""
-    return _run_in(tmp_path_factory.mktemp("budget"), "--max-requests", "20")
+    return _run_in(tmp_path_factory.mktemp("budget"), "--max-requests", "5")
 
 
 @pytest.fixture(scope="module")
@@ -276,7 +276,7 @@ class TestIncomplete:
     def test_exit_code_and_console(self, budget_run: Run) -> None:
         result = budget_run.result
         assert result.returncode == ExitCode.INCOMPLETE, result.stdout + result.stderr
-        assert "INCOMPLETE: the run stopped early (request budget of 20 reached)" in result.stdout
+        assert "INCOMPLETE: the run stopped early (request budget of 5 reached)" in result.stdout
         assert "apiconform: INCOMPLETE, not conformant:" in result.stdout
         assert not [line for line in result.stdout.splitlines() if line.startswith("apiconform: conformant")]
 
@@ -284,12 +284,12 @@ class TestIncomplete:
         report = budget_run.report
         validate_report(report)
         assert (report["verdict"], report["exit_code"]) == ("incomplete", ExitCode.INCOMPLETE)
-        assert report["incomplete"][0] == "the run stopped early (request budget of 20 reached)"
+        assert report["incomplete"][0] == "the run stopped early (request budget of 5 reached)"
 
     def test_summary_and_html(self, budget_run: Run) -> None:
         summary = (budget_run.report_dir / "summary.md").read_text(encoding="utf-8")
         assert summary.startswith("## ⚠️ apiconform: INCOMPLETE, not conformant")
-        assert "request budget of 20 reached" in summary
+        assert "request budget of 5 reached" in summary
         assert "✅" not in summary
         page = (budget_run.report_dir / "report.html").read_text(encoding="utf-8")
         headline = re.search(r'<header class="verdict v-(\w+)".*?<h1>(.*?)</h1>', page)
@@ -299,7 +299,7 @@ class TestIncomplete:
     def test_junit_has_an_error_case_saying_why(self, budget_run: Run) -> None:
         errors = budget_run.junit.findall(".//testcase[@classname='apiconform.run']/error")
         assert len(errors) == 1
-        assert errors[0].get("message", "").startswith("INCOMPLETE: the run stopped early (request budget of 20")
+        assert errors[0].get("message", "").startswith("INCOMPLETE: the run stopped early (request budget of 5")
 
     def test_history_records_it_as_incomplete(self, budget_run: Run) -> None:
         listed = run_cli("history", "--report-dir", str(budget_run.report_dir), tmp_path=budget_run.report_dir)

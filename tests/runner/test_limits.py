@@ -147,7 +147,10 @@ class TestAgainstARealTarget:
         assert all("writes are not allowed" in op["skip_reason"] for op in skipped)
 
     def test_budget_and_rate(self, recorded: tuple[Recorder, str, str], tmp_path: Path) -> None:
-        """A budget of 30 at 30 requests per second: at most 30 requests (+5%), no faster than 30/s (+5%)."""
+        """A budget of 8 at 30 requests per second: at most 8 requests (+1), no faster than 30/s (+5%).
+
+        The budget is below what the run would send, so the run stops on it: incomplete, exit 4.
+        """
         recorder, url, token = recorded
         completed, report = _run(
             f"{url}/ap-invoice",
@@ -158,15 +161,15 @@ class TestAgainstARealTarget:
             "--param",
             "id=inv-0001",
             "--max-requests",
-            "30",
+            "8",
             "--rate-limit",
             "30",
         )
         sent = [request for request in recorder.requests if request[1].startswith("/ap-invoice/v1")]
         assert completed.returncode == ExitCode.INCOMPLETE, completed.stdout + completed.stderr
         assert report["verdict"] == "incomplete"
-        assert len(sent) <= 31
-        assert "request budget of 30 reached" in report["run"]["stop_reason"]
+        assert len(sent) <= 9
+        assert "request budget of 8 reached" in report["run"]["stop_reason"]
         assert "INCOMPLETE" in completed.stdout
         elapsed = sent[-1][2] - sent[0][2]
         assert (len(sent) - 1) / elapsed <= 30 * 1.05
