@@ -77,3 +77,24 @@ def test_every_spec_the_cli_runs_is_a_conformance_test() -> None:
     collected = {line.rsplit("[", 1)[-1].rstrip("]") for line in completed.stdout.splitlines() if "::" in line}
     names = {load_spec(path, root=ROOT / "specs").name for path in discover_specs(ROOT / "specs")}
     assert collected == names
+
+
+def test_without_credentials_stops() -> None:
+    """A target whose document requires credentials, and none given: exit 2 naming the variable, no test run."""
+    with Sandbox([load_spec(SPEC, root=ROOT / "specs")]) as running:
+        env = {key: value for key, value in os.environ.items() if not key.startswith("APICONFORM_")}
+        completed = subprocess.run(
+            [
+                *(sys.executable, "-m", "pytest", "tests/conformance", "-q", "-p", "no:cacheprovider"),
+                *("--base-url", running.base_url("ap-invoice"), "--param", "id=inv-0001"),
+            ],
+            cwd=ROOT,
+            env={**env, "CI": "true", "NO_COLOR": "1"},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    assert completed.returncode == 2, completed.stdout + completed.stderr
+    assert "requires credentials" in completed.stdout + completed.stderr
+    assert "APICONFORM_TOKEN" in completed.stdout + completed.stderr

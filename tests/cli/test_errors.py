@@ -159,6 +159,15 @@ USAGE_ERRORS: Final[list[tuple[Setup, tuple[str, ...]]]] = [
     (_args("--base-url", "ftp://127.0.0.1:9"), ("--base-url", "ftp://127.0.0.1:9")),
     (_args("--param", "nosuch=1"), ("--param", "nosuch", "parameters: id")),
     (_args("--report-dir", ""), ("--report-dir", "must not be empty")),
+    (_args("--header", "no-colon"), ("--header", "NAME: VALUE", "no-colon")),
+    (
+        _args("--header", "Authorization: Token ${APICONFORM_TEST_MISSING_VAR}"),
+        ("--header", "Authorization", "APICONFORM_TEST_MISSING_VAR"),
+    ),
+    (
+        _config(VALID_CONFIG + '[targets.staging.auth.NoSuchScheme]\ntype = "api-key"\n', "--target", "staging"),
+        ("'NoSuchScheme'", "no document declares"),
+    ),
 ]
 USAGE_ERROR_IDS: Final = [
     "unknown-target",
@@ -200,6 +209,9 @@ USAGE_ERROR_IDS: Final = [
     "base-url-not-http",
     "param-names-no-parameter",
     "report-dir-empty",
+    "header-without-colon",
+    "header-missing-env-var",
+    "auth-for-an-undeclared-scheme",
 ]
 
 

@@ -28,12 +28,16 @@ if TYPE_CHECKING:
 ANSI_ESCAPE: Final = re.compile(r"\x1b\[")
 BEARER_VALUE: Final = re.compile(r"Bearer\s+([^\s\"']*)")
 TOKEN_PLACEHOLDER: Final = "$APICONFORM_TOKEN"
-INVALID_TOKEN: Final = "apiconform-invalid-token"
+# Schemathesis's own invalid credential, sent by its ignored_auth check: no secret.
+INVALID_TOKEN: Final = "SCHEMATHESIS-INVALID-VALUE"
 # What a curl line may carry after "Bearer": a variable to read the credential from, or a stand-in that is no secret.
 SAFE_BEARER_VALUES: Final = (
     TOKEN_PLACEHOLDER,
     "$APICONFORM_EXPIRED_TOKEN",
     "$APICONFORM_OTHER_TOKEN",
+    "$ACCESS_TOKEN",
+    "$ISSUED_TOKEN",
+    "$REFRESHED_TOKEN",
     INVALID_TOKEN,
     "apiconform.malformed.token",
 )

@@ -10,6 +10,7 @@ from typing import Any, Final
 import pytest
 
 from apiconform.config import ApiConfig, ConfigFile, TargetConfig, from_dict, from_path, from_str
+from apiconform.config.models import AuthConfig
 from apiconform.core.errors import ConfigError
 from apiconform.core.vocabulary import Evidence
 
@@ -70,6 +71,8 @@ INVALID_CONFIGS: Final[list[tuple[str, str, str]]] = [
     ),
     ('[targets.a.apis.ap-invoice]\noverlays = "fix.yaml"\n', "targets.a.apis.ap-invoice.overlays", "array"),
     ('[targets.a.apis.ap-invoice]\noverlays = [""]\n', "targets.a.apis.ap-invoice.overlays.0", "''"),
+    ('[targets.a.auth]\ntype = "bearr"\n', "targets.a.auth.type", "bearr"),
+    ('[targets.a.auth.ApiKeyAuth]\ntype = "api-key"\ntoken = "x"\n', "targets.a.auth.ApiKeyAuth", "'token'"),
 ]
 INVALID_IDS: Final = [
     "unknown-top-level-key",
@@ -97,7 +100,27 @@ INVALID_IDS: Final = [
     "api-evidence-default-unknown",
     "api-overlays-not-a-list",
     "api-overlay-empty-path",
+    "auth-type-typo",
+    "scheme-auth-unknown-key",
 ]
+
+
+class TestSchemeAuth:
+    def test_default_and_per_scheme_credentials(self) -> None:
+        """`[targets.X.auth]` with a type is the default; `[targets.X.auth.<scheme>]` tables name a scheme each."""
+        config = from_str(
+            '[targets.a.auth.ApiKeyAuth]\ntype = "api-key"\ntoken-env = "K"\nprefix = "Token "\n'
+            '[targets.a.auth.Basic]\ntype = "basic"\nusername-env = "U"\npassword-env = "P"\n'
+            '[targets.b.auth]\ntype = "bearer"\ntoken-env = "B"\n'
+        )
+        first, second = config.targets["a"], config.targets["b"]
+        assert first.auth is None
+        assert first.scheme_auth == {
+            "ApiKeyAuth": AuthConfig(kind="api-key", token_env="K", prefix="Token "),
+            "Basic": AuthConfig(kind="basic", username_env="U", password_env="P"),
+        }
+        assert second.auth == AuthConfig(kind="bearer", token_env="B")
+        assert second.scheme_auth == {}
 
 
 class TestFromStr:

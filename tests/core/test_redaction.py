@@ -36,9 +36,71 @@ class TestRedactor:
 
     def test_curl_names_the_environment_variable(self) -> None:
         """A curl line carries $TOKEN_ENV, never the token, so it can be rerun as is."""
-        curl = Redactor([SECRET], token_env="VENDOR_TOKEN").curl(
-            "get", "http://127.0.0.1:1/v1/invoice/inv-1", {"Authorization": f"Bearer {SECRET}"}
-        )
+        redactor = Redactor()
+        redactor.add(SECRET, reference="$VENDOR_TOKEN")
+        curl = redactor.curl("get", "http://127.0.0.1:1/v1/invoice/inv-1", {"Authorization": f"Bearer {SECRET}"})
         assert SECRET not in curl
         assert '"Authorization: Bearer $VENDOR_TOKEN"' in curl
         assert curl.startswith("curl -X GET")
+
+
+class TestCurlReferences:
+    """Curl lines name the variable each credential came from, wherever it travelled; nothing else is masked."""
+
+    @pytest.mark.parametrize(
+        ("url", "headers", "expected"),
+        [
+            ("http://h/x", {"Authorization": f"Token {SECRET}"}, '-H "Authorization: Token $T" http://h/x'),
+            (f"http://h/x?api_key={SECRET}&author=alice", {}, '"http://h/x?api_key=$T&author=alice"'),
+            ("http://h/x", {"Cookie": f"sid={SECRET}"}, '-H "Cookie: sid=$T" http://h/x'),
+            ("http://h/x?author=alice", {}, "'http://h/x?author=alice'"),
+            ("http://h/x", {"Authorization": "Bearer unknown-value"}, "-H 'Authorization: [REDACTED]' http://h/x"),
+        ],
+        ids=["header-with-prefix", "query", "cookie", "author-untouched", "unknown-credential"],
+    )
+    def test_reference(self, url: str, headers: dict[str, str], expected: str) -> None:
+        redactor = Redactor()
+        redactor.add(SECRET, reference="$T")
+        curl = redactor.curl("GET", url, headers)
+        assert curl.endswith(expected), curl
+        assert SECRET not in curl
+
+    def test_basic_pair_is_curl_u(self) -> None:
+        redactor = Redactor()
+        redactor.add("user:pass-word", reference="$U:$P")
+        value = base64.b64encode(b"user:pass-word").decode()
+        assert redactor.curl("GET", "http://h/", {"Authorization": f"Basic {value}"}) == (
+            'curl -X GET -u "$U:$P" http://h/'
+        )
+
+    def test_literal_around_a_reference_is_escaped(self) -> None:
+        redactor = Redactor()
+        redactor.add(SECRET, reference="$T")
+        curl = redactor.curl("GET", f'http://h/x?q=a"$b`c&k={SECRET}', {})
+        assert curl.endswith('"http://h/x?q=a\\"\\$b\\`c&k=$T"')
+
+
+class TestIssuedSecrets:
+    """Credentials the target hands out in bodies are secrets from the moment they are seen."""
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            '{"user": {"token": "eyJhbGciOi.canary.sig"}}',
+            '{"access_token":"eyJhbGciOi.canary.sig","token_type":"Bearer"}',
+            '{"refreshToken": "eyJhbGciOi.canary.sig"}',
+            '{"client_secret": "eyJhbGciOi.canary.sig"}',
+            '{"apiKey": "eyJhbGciOi.canary.sig"}',
+            "access_token=eyJhbGciOi.canary.sig&expires_in=3600",
+            '{"password": "eyJhbGciOi.canary.sig", "tru',
+        ],
+        ids=["nested-token", "access_token", "camel-case", "client_secret", "apiKey", "form", "cut-off"],
+    )
+    def test_field_value_redacted_everywhere(self, body: str) -> None:
+        redactor = Redactor()
+        assert "eyJhbGciOi.canary.sig" not in redactor.text(body)
+        assert redactor.text("later: eyJhbGciOi.canary.sig") == f"later: {REDACTED}"
+
+    def test_other_fields_untouched(self) -> None:
+        body = '{"token_type": "Bearer", "author": "alice-the-writer", "expires_in": 3600}'
+        assert Redactor().text(body) == body

@@ -79,6 +79,19 @@ def main() -> None:
 @CONFIG_OPTION
 @click.option("--token", help="Bearer token; better set through APICONFORM_TOKEN (or the target's token-env).")
 @click.option(
+    "--header",
+    "-H",
+    "headers",
+    multiple=True,
+    metavar="'NAME: VALUE'",
+    help="Send this header (repeatable); ${VAR} reads the environment, e.g. -H 'Authorization: Token ${T}'.",
+)
+@click.option(
+    "--no-credentials",
+    is_flag=True,
+    help="Run without credentials on purpose, though the document requires them (probes refusals only).",
+)
+@click.option(
     "--param",
     "params",
     multiple=True,

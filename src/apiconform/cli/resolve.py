@@ -14,13 +14,15 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from apiconform.cli.credentials import ApiCredentials, Header, api_credentials, expand, parse_headers
 from apiconform.config.loader import CONFIG_FILENAME, discover, from_path
-from apiconform.config.models import DEFAULT_TOKEN_ENV, AuthConfig, ConfigFile, TargetConfig
+from apiconform.config.models import DEFAULT_TOKEN_ENV, ConfigFile, TargetConfig
 from apiconform.core.errors import ConfigError, OverlayError, SpecError, UsageError
 from apiconform.runner.credentials import BasicCredentials, ClientCredentials, TokenSource
 from apiconform.runner.lifecycle.tokens import token_roles
 from apiconform.runner.limits import RunLimits
 from apiconform.runner.settings import (
+    CREDENTIAL_HEADERS,
     DEFAULT_MAX_EXAMPLES,
     DEFAULT_REQUEST_TIMEOUT,
     DEFAULT_SEED,
@@ -30,6 +32,7 @@ from apiconform.runner.settings import (
 )
 from apiconform.specs.document import SpecDocument, discover_specs, load_spec
 from apiconform.specs.overlay import Overlay, read_overlay
+from apiconform.specs.security import security_schemes
 
 if TYPE_CHECKING:
     from apiconform.sandbox import Sandbox
@@ -46,6 +49,10 @@ __all__ = [
 
 DEFAULT_REPORT_DIR = Path("reports")
 DEFAULT_SPEC_DIR = Path("specs")
+# How curl lines of a sandbox run name its stand-in expired and other-organisation tokens.
+SANDBOX_EXPIRED_ENV = "APICONFORM_EXPIRED_TOKEN"
+SANDBOX_OTHER_ENV = "APICONFORM_OTHER_TOKEN"
+SANDBOX_USER = "sandbox"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,6 +78,8 @@ class RunRequest:
     ca_bundle: Path | None = None
     workers: int = 1
     shard: str | None = None
+    headers: tuple[str, ...] = ()
+    no_credentials: bool = False
 
 
 def load_config(path: Path | None) -> ConfigFile:
@@ -199,9 +208,11 @@ def settings_for_target(
     cli_params = parse_params(request.params)
     apis = []
     secrets: list[str] = []
+    references: list[tuple[str, str]] = []
     sources: dict[ClientCredentials, TokenSource] = {}
     ca_bundle = str(request.ca_bundle) if request.ca_bundle is not None else target.ca_bundle
     verify: bool | str = ca_bundle if ca_bundle is not None else target.tls_verify
+    headers = _headers(request, target)
     for spec in specs:
         api_config = target.apis.get(spec.name)
         if api_config is not None and api_config.evidence_default is not None:
@@ -209,13 +220,27 @@ def settings_for_target(
         base_url = (api_config.base_url if api_config else None) or request.base_url or target.base_url
         if base_url is None:
             raise UsageError(f"target {target.name!r} gives no base URL for spec {spec.name!r}")
-        auth = (api_config.auth if api_config else None) or target.auth
-        token_env = (api_config.token_env if api_config else None) or target.token_env
         params = {name: [str(value)] for name, value in target.params.items()} | cli_params
         operation_params = {
             label: {name: [str(value)] for name, value in values.items()}
             for label, values in target.operation_params.items()
         }
+        found = (
+            ApiCredentials(headers=_without_credentials(headers, target))
+            if request.no_credentials
+            else api_credentials(
+                spec,
+                target=target.name,
+                default=(api_config.auth if api_config else None) or target.auth,
+                schemes={**target.scheme_auth, **(api_config.scheme_auth if api_config else {})},
+                token_flag=request.token,
+                token_env=(api_config.token_env if api_config else None) or target.token_env,
+                headers=headers,
+                secret_headers=target.secret_headers,
+                sources=sources,
+                verify=verify,
+            )
+        )
         api = ApiTarget(
             spec=spec,
             base_url=base_url,
@@ -225,27 +250,22 @@ def settings_for_target(
             writable=target.writable_operations,
             expired_token=_optional_env(target.expired_token_env),
             other_token=_optional_env(target.other_token_env),
-            headers=dict(target.headers),
+            headers=found.headers,
+            token=found.token,
+            basic=found.basic,
+            token_source=found.token_source,
+            credentials=tuple(found.credentials),
         )
-        secrets += [token for token in (api.expired_token, api.other_token) if token]
-        secrets += _secret_header_values(target)
-        if auth is not None and auth.kind == "client-credentials":
-            credentials = _client_credentials(auth, target.name)
-            secrets.append(credentials.client_secret)
-            source = sources.setdefault(credentials, TokenSource(credentials, verify=verify))
-            api = dataclasses.replace(api, token_source=source)
-        elif auth is not None and auth.kind == "basic":
-            basic = BasicCredentials(
-                username=_env(auth.username_env, target.name), password=_env(auth.password_env, target.name)
-            )
-            # Basic travels as base64("user:password"); the pair is a secret in that spelling too.
-            secrets += [basic.password, f"{basic.username}:{basic.password}"]
-            api = dataclasses.replace(api, basic=basic)
-        else:
-            token = request.token or os.environ.get(auth.token_env if auth else token_env) or None
-            secrets += [token] if token else []
-            api = dataclasses.replace(api, token=token)
+        for token, variable in (
+            (api.expired_token, target.expired_token_env),
+            (api.other_token, target.other_token_env),
+        ):
+            if token:
+                references.append((token, f"${variable}"))
+        secrets += found.secrets
+        references += found.references
         apis.append(api)
+    _check_scheme_names(target, specs)
     return _settings(
         request,
         config,
@@ -253,48 +273,57 @@ def settings_for_target(
         target_name=target.name,
         embedded=False,
         secrets=secrets,
+        references=references,
         tls_verify=verify,
         token_env=target.token_env,
         target=target,
     )
 
 
-def _client_credentials(auth: AuthConfig, target: str) -> ClientCredentials:
-    assert auth.token_url is not None  # noqa: S101 - the config loader requires token-url for this kind
-    return ClientCredentials(
-        token_url=auth.token_url,
-        client_id=_env(auth.client_id_env, target),
-        client_secret=_env(auth.client_secret_env, target),
-        scope=auth.scope,
-    )
+def _headers(request: RunRequest, target: TargetConfig) -> list[Header]:
+    """The target's headers, then `--header`s, which replace a target header of the same name."""
+    given = parse_headers(request.headers)
+    names = {header.name.lower() for header in given}
+    configured = [
+        expand(name, target.header_templates.get(name, value), where=f"target {target.name!r} header")
+        for name, value in target.headers.items()
+        if name.lower() not in names
+    ]
+    return [*configured, *given]
 
 
-def _secret_header_values(target: TargetConfig) -> list[str]:
-    """The configured values of headers the target names secret, so they are redacted as text everywhere too."""
-    secret = {name.lower() for name in target.secret_headers}
-    return [value for name, value in target.headers.items() if name.lower() in secret and value]
+def _without_credentials(headers: list[Header], target: TargetConfig) -> dict[str, str]:
+    """`--no-credentials` sends none: not even a header that carries one."""
+    secret = {name.lower() for name in target.secret_headers} | CREDENTIAL_HEADERS
+    return {header.name: header.value for header in headers if header.name.lower() not in secret}
+
+
+def _check_scheme_names(target: TargetConfig, specs: list[SpecDocument]) -> None:
+    """A `[targets.X.auth.<name>]` table must name a scheme some document declares; a typo would send nothing."""
+    declared = {name for spec in specs for name in security_schemes(spec.raw)}
+    named = set(target.scheme_auth) | {name for api in target.apis.values() for name in api.scheme_auth}
+    unknown = sorted(named - declared)
+    if unknown:
+        raise UsageError(
+            f"target {target.name!r} has credentials for {', '.join(map(repr, unknown))}, which no document "
+            f"declares as a security scheme (declared: {', '.join(sorted(declared)) or 'none'})"
+        )
 
 
 def _optional_env(name: str | None) -> str | None:
     return os.environ.get(name) or None if name else None
 
 
-def _env(name: str, target: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        raise UsageError(f"target {target!r} needs the environment variable {name}, which is not set")
-    return value
-
-
 def settings_for_sandbox(request: RunRequest, config: ConfigFile, sandbox: Sandbox) -> RunSettings:
+    """The sandbox's own credentials: its demo token counts as configured (`--no-credentials` drops it)."""
     cli_params = parse_params(request.params)
+    headers = parse_headers(request.headers)
+    keep = not request.no_credentials
     apis = [
         ApiTarget(
             spec=spec,
             base_url=sandbox.base_url(spec.name),
-            token=sandbox.token,
-            # The sandbox takes its token as a Basic password too, for documents whose scheme is Basic.
-            basic=BasicCredentials(username="sandbox", password=sandbox.token),
+            token=sandbox.token if keep else None,
             params=cli_params,
             operation_params=sandbox.known_params(spec.name),
             served=frozenset(op.operation_id for op in spec.operations if sandbox.serves(spec.name, op.operation_id)),
@@ -302,9 +331,18 @@ def settings_for_sandbox(request: RunRequest, config: ConfigFile, sandbox: Sandb
             expired_token=sandbox.expired_token(),
             # A document the generic sandbox serves has no organisations, so no other organisation's token.
             other_token=None if sandbox.generic(spec.name) else sandbox.other_org_token(),
-            token_source=_issuer_login(spec, sandbox),
+            token_source=_issuer_login(spec, sandbox) if keep else None,
+            # The sandbox takes its token as a Basic password too, for documents whose scheme is Basic.
+            basic=BasicCredentials(username=SANDBOX_USER, password=sandbox.token) if keep else None,
+            headers={header.name: header.value for header in headers},
         )
         for spec in sandbox.specs
+    ]
+    references = [
+        (f"{SANDBOX_USER}:{sandbox.token}", f"{SANDBOX_USER}:${DEFAULT_TOKEN_ENV}"),
+        (sandbox.token, f"${DEFAULT_TOKEN_ENV}"),
+        (sandbox.expired_token(), f"${SANDBOX_EXPIRED_ENV}"),
+        (sandbox.other_org_token(), f"${SANDBOX_OTHER_ENV}"),
     ]
     return _settings(
         request,
@@ -313,6 +351,7 @@ def settings_for_sandbox(request: RunRequest, config: ConfigFile, sandbox: Sandb
         target_name="sandbox",
         embedded=True,
         secrets=[sandbox.token, sandbox.expired_token(), sandbox.other_org_token(), sandbox.client_credentials()[1]],
+        references=references,
         tls_verify=True,
         token_env=DEFAULT_TOKEN_ENV,
         target=None,
@@ -337,6 +376,7 @@ def _settings(
     target_name: str,
     embedded: bool,
     secrets: list[str],
+    references: list[tuple[str, str]],
     tls_verify: bool | str,
     token_env: str,
     target: TargetConfig | None,
@@ -360,8 +400,10 @@ def _settings(
         shard=parse_shard(request.shard),
         request_timeout=timeout,
         secrets=tuple(secrets),
+        secret_references=tuple(references),
         secret_headers=target.secret_headers if target else (),
         token_env=token_env,
+        no_credentials=request.no_credentials,
     )
 
 

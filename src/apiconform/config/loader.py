@@ -62,11 +62,15 @@ def from_str(text: str, *, path: Path | str = CONFIG_FILENAME) -> ConfigFile:
 
 def from_dict(data: dict[str, Any], *, path: Path | None = None) -> ConfigFile:
     where = path or Path(CONFIG_FILENAME)
+    written = data
     data = _substitute_env(data, where, ())
     errors = sorted(_validator().iter_errors(data), key=lambda error: list(error.path))
     if errors:
         raise ConfigError(where, _describe(errors[0]))
-    targets = {name: _target(name, raw, where) for name, raw in data.get("targets", {}).items()}
+    targets = {
+        name: _target(name, raw, where, written["targets"][name].get("headers", {}))
+        for name, raw in data.get("targets", {}).items()
+    }
     config = ConfigFile(
         path=path,
         spec_dir=data.get("spec-dir"),
@@ -82,7 +86,7 @@ def from_dict(data: dict[str, Any], *, path: Path | None = None) -> ConfigFile:
     return config
 
 
-def _target(name: str, raw: dict[str, Any], path: Path) -> TargetConfig:
+def _target(name: str, raw: dict[str, Any], path: Path, header_templates: dict[str, str]) -> TargetConfig:
     return TargetConfig(
         name=name,
         base_url=raw.get("base-url"),
@@ -102,6 +106,7 @@ def _target(name: str, raw: dict[str, Any], path: Path) -> TargetConfig:
         specs=tuple(raw.get("specs", ())),
         headers=dict(raw.get("headers", {})),
         secret_headers=tuple(raw.get("secret-headers", ())),
+        header_templates=dict(header_templates),
         params=dict(raw.get("params", {})),
         operation_params={label: dict(entry.get("params", {})) for label, entry in raw.get("operations", {}).items()},
         apis={
@@ -111,15 +116,24 @@ def _target(name: str, raw: dict[str, Any], path: Path) -> TargetConfig:
                 auth=_auth(entry.get("auth"), path, ("targets", name, "apis", api, "auth")),
                 evidence_default=Evidence(entry["evidence-default"]) if "evidence-default" in entry else None,
                 overlays=tuple(path.parent / overlay for overlay in entry.get("overlays", ())),
+                scheme_auth=_scheme_auth(entry.get("auth"), path, ("targets", name, "apis", api, "auth")),
             )
             for api, entry in raw.get("apis", {}).items()
         },
         auth=_auth(raw.get("auth"), path, ("targets", name, "auth")),
+        scheme_auth=_scheme_auth(raw.get("auth"), path, ("targets", name, "auth")),
     )
 
 
+def _scheme_auth(raw: dict[str, Any] | None, path: Path, where: tuple[str, ...]) -> dict[str, AuthConfig]:
+    """`[...auth.<scheme name>]` tables: one credential per security scheme of the document."""
+    if raw is None or "type" in raw:
+        return {}
+    return {scheme: auth for scheme, entry in raw.items() if (auth := _auth(entry, path, (*where, scheme)))}
+
+
 def _auth(raw: dict[str, Any] | None, path: Path, where: tuple[str, ...]) -> AuthConfig | None:
-    if raw is None:
+    if raw is None or "type" not in raw:
         return None
     kind = raw["type"]
     if kind == "client-credentials" and "token-url" not in raw:
@@ -134,6 +148,7 @@ def _auth(raw: dict[str, Any] | None, path: Path, where: tuple[str, ...]) -> Aut
         scope=raw.get("scope"),
         username_env=raw.get("username-env", defaults.username_env),
         password_env=raw.get("password-env", defaults.password_env),
+        prefix=raw.get("prefix"),
     )
 
 
@@ -154,7 +169,14 @@ def _substitute_env(value: Any, path: Path, where: tuple[str, ...]) -> Any:
 
 
 def _describe(error: jsonschema.ValidationError) -> str:
-    key = _key(tuple(str(part) for part in error.path))
+    if error.validator == "oneOf" and error.context:
+        # `auth` is one credential (it has a `type`) or a table of them, one per scheme name.
+        branch = 0 if isinstance(error.instance, dict) and "type" in error.instance else 1
+        chosen = [item for item in error.context if item.relative_schema_path[0] == branch] or error.context
+        from jsonschema.exceptions import best_match  # noqa: PLC0415 - loaded with the validator, only on a config
+
+        return _describe(best_match(chosen))
+    key = _key(tuple(str(part) for part in error.absolute_path))
     if error.validator == "additionalProperties":
         schema = error.schema if isinstance(error.schema, dict) else {}
         given = error.instance if isinstance(error.instance, dict) else {}
@@ -167,8 +189,6 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return f"{key}: expected an http:// or https:// URL, got {error.instance!r}"
     if error.validator == "pattern":
         return f"{key}: {error.instance!r} does not match {error.validator_value}"
-    if error.validator in {"minimum", "maximum", "minLength"}:
-        return f"{key}: {error.message}"
     return f"{key}: {error.message}"
 
 

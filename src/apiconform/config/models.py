@@ -17,7 +17,8 @@ DEFAULT_CLIENT_SECRET_ENV = "APICONFORM_CLIENT_SECRET"
 DEFAULT_USERNAME_ENV = "APICONFORM_USERNAME"
 DEFAULT_PASSWORD_ENV = "APICONFORM_PASSWORD"
 ParamValue = str | int | float | bool
-AuthKind = Literal["bearer", "client-credentials", "basic"]
+# "token", "bearer" and "api-key" are one kind: a token from `token-env`, placed as the scheme says.
+AuthKind = Literal["token", "bearer", "api-key", "client-credentials", "basic"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -26,11 +27,16 @@ class AuthConfig:
 
     Usage::
 
-        [targets.amili-staging.auth]
+        [targets.amili-staging.auth]            # for every security scheme it fits
         type = "client-credentials"
         token-url = "https://auth.staging.amili.no/token"
         client-id-env = "AMILI_CLIENT_ID"
         client-secret-env = "AMILI_CLIENT_SECRET"
+
+        [targets.conduit.auth.ApiKeyAuth]       # for the document's scheme named ApiKeyAuth
+        type = "api-key"
+        token-env = "CONDUIT_TOKEN"
+        prefix = "Token "
     """
 
     kind: AuthKind = "bearer"
@@ -41,6 +47,8 @@ class AuthConfig:
     scope: str | None = None
     username_env: str = DEFAULT_USERNAME_ENV
     password_env: str = DEFAULT_PASSWORD_ENV
+    # What goes before the token; None: the scheme's own.
+    prefix: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,6 +68,8 @@ class ApiConfig:
     evidence_default: Evidence | None = None
     # Applied in order to the spec before the run (resolved against the config file's directory).
     overlays: tuple[Path, ...] = ()
+    # Per security scheme name of the document, where `[...auth.<scheme>]` tables are given.
+    scheme_auth: dict[str, AuthConfig] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,10 +105,13 @@ class TargetConfig:
     headers: dict[str, str] = field(default_factory=dict)
     # Header names whose values are secrets, redacted like Authorization in every report and curl line.
     secret_headers: tuple[str, ...] = ()
+    # The headers as written, `${VAR}` unexpanded: a curl line names the variable a credential came from.
+    header_templates: dict[str, str] = field(default_factory=dict)
     params: dict[str, ParamValue] = field(default_factory=dict)
     operation_params: dict[str, dict[str, ParamValue]] = field(default_factory=dict)
     apis: dict[str, ApiConfig] = field(default_factory=dict)
     auth: AuthConfig | None = None
+    scheme_auth: dict[str, AuthConfig] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

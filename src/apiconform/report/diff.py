@@ -169,7 +169,7 @@ def _coverage_drift(old: dict[str, Any], new: dict[str, Any]) -> list[DriftItem]
         elif now is None:
             drift.append(DriftItem(kind=DriftKind.OPERATION_REMOVED, api=api, operation=operation))
         elif was["covered"] and not now["covered"]:
-            reason = now["skip_reason"] or "no request reached it"
+            reason = now["skip_reason"] or now.get("uncovered_reason") or "no request reached it"
             drift.append(DriftItem(kind=DriftKind.COVERAGE_LOST, api=api, operation=operation, after=reason))
         elif now["covered"] and not was["covered"]:
             drift.append(DriftItem(kind=DriftKind.COVERAGE_GAINED, api=api, operation=operation))

@@ -414,7 +414,8 @@ class _Page:
         covered = bool(operation.get("covered"))
         note = ""
         if not covered:
-            note = f'<span class="op-note">{_e(operation.get("skip_reason") or "no request reached it")}</span>'
+            reason = operation.get("skip_reason") or operation.get("uncovered_reason") or "no request reached it"
+            note = f'<span class="op-note">{_e(reason)}</span>'
         op_id = operation.get("operation_id", "")
         cells = "".join(
             self._cell(api, label, check, status, operation)

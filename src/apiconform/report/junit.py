@@ -50,7 +50,11 @@ class JunitXmlWriter:
                         element.text = "\n\n".join(_describe(finding) for finding in failing)
                     elif cell == CellStatus.NOT_COVERED:
                         counts["skipped"] += 1
-                        reason = operation.skip_reason or "check class not exercised on this operation"
+                        reason = (
+                            operation.skip_reason
+                            or operation.uncovered_reason
+                            or "check class not exercised on this operation"
+                        )
                         ET.SubElement(case, "skipped", message=reason)
                     notes = [
                         ("ACCEPTED " if finding.accepted is not None else "WARNING ") + _describe(finding)

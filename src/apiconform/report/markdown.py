@@ -112,6 +112,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     if report["errors"]:
         lines += ["### Errors", "", *(f"- {text(error)}" for error in report["errors"]), ""]
     lines += _document_warnings(report)
+    lines += _not_covered(report)
     comparison = report.get("comparison")
     if comparison is not None:
         lines += [*comparison_markdown(comparison, heading="### Since the previous run").splitlines(), ""]
@@ -238,6 +239,19 @@ def comparison_markdown(comparison: dict[str, Any], *, heading: str = "## apicon
             "</details>",
         ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _not_covered(report: dict[str, Any]) -> list[str]:
+    """Operations that got requests yet tested nothing ("credentials rejected"), each named."""
+    refused = [op for op in report["operations"] if op.get("uncovered_reason")]
+    if not refused:
+        return []
+    return [
+        "### Not covered",
+        "",
+        *(f"- {text(op['api'])} {code(op['operation'])}: {text(op['uncovered_reason'])}" for op in refused),
+        "",
+    ]
 
 
 def _document_warnings(report: dict[str, Any]) -> list[str]:

@@ -1,11 +1,14 @@
-"""Credentials for a run: a static bearer token, HTTP Basic, or an OAuth2 client-credentials flow.
+"""Credentials for a run: a static token, HTTP Basic, or an OAuth2 client-credentials flow, per scheme.
 
-The client-credentials token is fetched once per run, reused until shortly before it expires, and
-fetched again when the target answers 401 (schemathesis's reactive re-auth calls `invalidate`).
+A `Credential` says what is sent for one security scheme of the document (or, without a scheme name, for
+every scheme it fits); `runner/placement.py` puts it where the scheme says. The client-credentials token
+is fetched once per run, reused until shortly before it expires, and fetched again when the target
+answers 401 (schemathesis's reactive re-auth calls `invalidate`).
 """
 
 from __future__ import annotations
 
+import base64
 import threading
 import time
 from collections.abc import Callable
@@ -15,9 +18,12 @@ from typing import Any
 import httpx
 
 from apiconform.core.errors import CredentialsError, TargetUnreachable
+from apiconform.specs.security import SecurityScheme
 
-__all__ = ["BasicCredentials", "ClientCredentials", "TokenSource"]
+__all__ = ["ACCESS_TOKEN_REFERENCE", "BasicCredentials", "ClientCredentials", "Credential", "TokenSource"]
 
+# How curl lines name a token the client-credentials flow fetched: no variable of the user's holds it.
+ACCESS_TOKEN_REFERENCE = "$ACCESS_TOKEN"
 # Refetch this long before expiry, so no request leaves with a token that dies on the way.
 EXPIRY_MARGIN_SECONDS = 30.0
 DEFAULT_LIFETIME_SECONDS = 300.0
@@ -119,3 +125,47 @@ def _error_text(response: httpx.Response) -> str:
     if isinstance(body, dict):
         return str(body.get("error_description") or body.get("error") or response.reason_phrase)
     return response.reason_phrase
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Credential:
+    """What the run sends for the scheme named `scheme`, or for every scheme it fits when that is None.
+
+    Usage::
+
+        Credential(scheme="ApiKeyAuth", token=os.environ["VENDOR_TOKEN"], prefix="Token ")
+        Credential(header="Authorization", prefix="Token ", token=...)   # from --header 'Authorization: Token ${T}'
+        Credential(source=TokenSource(ClientCredentials(...)))         # every bearer-like scheme
+    """
+
+    scheme: str | None = None
+    token: str | None = field(default=None, repr=False)
+    source: TokenSource | None = None
+    basic: BasicCredentials | None = None
+    # What goes before the token; None: the scheme's own (`Bearer `, `Token ` for `scheme: token`, none for apiKey).
+    prefix: str | None = None
+    # Given as a whole header (`--header`, a target's `headers`): it serves the scheme placed in that header.
+    header: str | None = None
+
+    def fits(self, scheme: SecurityScheme) -> bool:
+        if not scheme.sendable or (self.scheme is not None and self.scheme != scheme.name):
+            return False
+        if self.header is not None:
+            return scheme.location == "header" and scheme.parameter.lower() == self.header.lower()
+        if self.basic is not None:
+            return scheme.kind == "basic"
+        return scheme.kind != "basic" or self.scheme == scheme.name
+
+    def prefix_for(self, scheme: SecurityScheme) -> str:
+        if self.basic is not None:
+            return "Basic "
+        return self.prefix if self.prefix is not None else scheme.prefix
+
+    def value(self, scheme: SecurityScheme, *, token: str | None = None) -> str:
+        """The value sent now: prefix and token; `token` replaces the real one (a probe's malformed token)."""
+        if token is None and self.basic is not None:
+            pair = f"{self.basic.username}:{self.basic.password}".encode()
+            return f"Basic {base64.b64encode(pair).decode()}"
+        if token is None:
+            token = self.source.token() if self.source is not None else (self.token or "")
+        return f"{self.prefix_for(scheme)}{token}"

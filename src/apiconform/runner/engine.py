@@ -7,23 +7,20 @@ stream into findings, judged by the evidence of the contract each rests on.
 from __future__ import annotations
 
 import dataclasses
-import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import schemathesis
-from schemathesis import AuthContext, BaseSchema
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.errors import NoLinksFound
 from schemathesis.engine import events, from_schema
 from schemathesis.engine.recorder import ScenarioRecorder
-from schemathesis.generation.case import Case
+from schemathesis.specs.openapi._auth_retry import INVALID_AUTH_HEADERS, INVALID_CREDENTIAL
 
 from apiconform.checks.classify import classes_exercised, classify_failure
 from apiconform.core.errors import UsageError
@@ -32,14 +29,16 @@ from apiconform.core.redaction import Redactor
 from apiconform.core.results import COMPLETED, OperationResult, RunResult, SpecInfo, TargetInfo, shard_skip_reason
 from apiconform.core.vocabulary import CheckClass
 from apiconform.runner.bridge import bounded_client
-from apiconform.runner.credentials import TokenSource
 from apiconform.runner.hints import mark_unreached
+from apiconform.runner.known import known_ids_guard
 from apiconform.runner.lifecycle import run_lifecycles
 from apiconform.runner.limits import RequestGate, RunLimitReached, StopFlag, stop_reason
 from apiconform.runner.observations import EnumObserver
+from apiconform.runner.placement import authenticate
 from apiconform.runner.probe import probe
 from apiconform.runner.problems import transport_problem
 from apiconform.runner.progress import ProgressCallback, ProgressEvent, RunStarted, Tracker
+from apiconform.runner.refusals import Refusals
 from apiconform.runner.replay import replayed
 from apiconform.runner.scenarios import ScenarioOutcome, run_scenarios
 from apiconform.runner.settings import ApiTarget, RunSettings
@@ -51,6 +50,9 @@ from apiconform.specs.document import Operation, SpecDocument
 
 __all__ = ["ProgressEvent", "run"]
 
+
+# Schemathesis's deliberately invalid credentials: no secret, so a curl line shows them as sent.
+PUBLIC_CREDENTIALS = (INVALID_CREDENTIAL, *INVALID_AUTH_HEADERS.values())
 
 FindingKey = tuple[str, str, CheckClass, str, str, str]
 
@@ -66,7 +68,11 @@ def run(
     # A shard left empty (more shards than operations) is a run that tests nothing, not an error.
     if not any(not reason for reason in dataclasses.replace(settings, shard=None).skip_reasons().values()):
         raise UsageError("nothing to test: no selected operation is served by the target")
-    redactor = Redactor(settings.secrets, secret_headers=settings.secret_headers, token_env=settings.token_env)
+    redactor = Redactor(settings.secrets, secret_headers=settings.secret_headers)
+    for secret, reference in settings.secret_references:
+        redactor.add(secret, reference=reference)
+    for value in PUBLIC_CREDENTIALS:
+        redactor.allow(value)
     gate = RequestGate(settings.limits, stop=stop)
     observer = EnumObserver()
     for base_url in _one_per_host(api.base_url for api in settings.apis):
@@ -75,6 +81,10 @@ def run(
         except RunLimitReached:
             break  # stopped before it began: every operation is reported untested
         probe(base_url, verify=settings.tls_verify)
+    # After the reachability probe (an unreachable target is exit 3 whatever else is wrong), before any test.
+    missing = settings.missing_credentials()
+    if missing is not None:
+        raise UsageError(missing)
     result = RunResult(
         tool_version=_tool_version(),
         target=TargetInfo(
@@ -101,8 +111,10 @@ def run(
     started = time.monotonic()
     tracker = Tracker(result, on_progress, sent=lambda: gate.sent)
     tracker.emit(RunStarted(operations=sum(1 for reason in settings.skip_reasons().values() if not reason)))
+    refusals = Refusals()
     for api in settings.apis:
-        _run_api(api, settings, result, redactor, gate, observer, tracker)
+        _run_api(api, settings, result, redactor, gate, observer, tracker, refusals)
+    refusals.judge(result.operations)
     stopped = gate.stopped or stop_reason(stop)
     if stopped is not None:
         result.stop_reason = stopped
@@ -126,6 +138,7 @@ def _run_api(
     gate: RequestGate,
     observer: EnumObserver,
     tracker: Tracker,
+    refusals: Refusals,
 ) -> None:
     outcomes = _outcomes(api, settings)
     result.operations.extend(outcomes.values())
@@ -143,9 +156,9 @@ def _run_api(
     # Our body check reads the model of the document schemathesis holds: this one's, references and all.
     share(prepared, api.spec.contract)
     schema = schemathesis.openapi.from_dict(prepared, config=config).include(name=sorted(selected))
-    if api.token_source is not None:
-        _use_token_source(schema, api.token_source, redactor)
-    gate_schema(schema, gate, secret_headers=settings.secret_headers)
+    authenticate(schema, api, redactor)
+    guard = known_ids_guard(api) if api.allow_writes or api.writable else None
+    gate_schema(schema, gate, secret_headers=settings.secret_headers, guard=guard)
     seen: dict[FindingKey, int] = {}
     stream = from_schema(schema).execute()
     gate.on_stop(stream.stop)
@@ -153,7 +166,10 @@ def _run_api(
         _consume(event, api.spec, outcomes, result, seen, redactor, tracker)
         if isinstance(event, events.ScenarioFinished):
             _observe(event.recorder, api.spec, observer)
-    _after_engine(api, settings, frozenset(selected), outcomes, result, seen, redactor, gate, observer, tracker)
+            refusals.count_recorded(api, event.recorder)
+    _after_engine(
+        api, settings, frozenset(selected), outcomes, result, seen, redactor, gate, observer, tracker, refusals
+    )
 
 
 def _after_engine(
@@ -167,19 +183,26 @@ def _after_engine(
     gate: RequestGate,
     observer: EnumObserver,
     tracker: Tracker,
+    refusals: Refusals,
 ) -> None:
-    """Scenarios per operation, then lifecycles across operations: what schemathesis does not generate."""
+    """Scenarios per operation, then lifecycles across operations: what schemathesis does not generate.
+
+    Their client sends no header of its own: each request gets the target's headers from the Sender,
+    which leaves out those carrying a credential when a probe asks for none.
+    """
     operations = {operation.label: operation for operation in api.spec.operations}
     observe = partial(observer.observe, api.spec)
+    counted = partial(_count, refusals, api.spec.name)
     with bounded_client(
         timeout=settings.request_timeout,
         verify=settings.tls_verify,
         max_bytes=settings.limits.max_response_bytes,
-        headers=api.headers,
     ) as client:
         for label in sorted(selected):
             try:
-                scenario = _bounded_scenarios(api, operations[label], client, redactor, gate, observe, result, seen)
+                scenario = _bounded_scenarios(
+                    api, operations[label], client, redactor, gate, (observe, counted), result, seen
+                )
             except RunLimitReached:
                 return
             _fold(label, scenario, outcomes, result, seen)
@@ -187,7 +210,9 @@ def _after_engine(
         # A lifecycle belongs to the shard of its create, and follows its resource into any other shard.
         other_shard = shard_skip_reason(settings.shard) if settings.shard else None
         reachable = frozenset(label for label, outcome in outcomes.items() if outcome.skip_reason in {"", other_shard})
-        flow = run_lifecycles(api, client, redactor, gate, observe, selected=selected, reachable=reachable)
+        flow = run_lifecycles(
+            api, client, redactor, gate, observe, selected=selected, reachable=reachable, on_counted=counted
+        )
         if flow is None:
             return
         for label, lifecycle in flow.outcomes.items():
@@ -195,6 +220,10 @@ def _after_engine(
         for label, exc in flow.troubles:
             _scenario_trouble(exc, api.spec, label, result, seen, redactor)
         tracker.new_failures()
+
+
+def _count(refusals: Refusals, api: str, operation: Operation, status: int) -> None:
+    refusals.count(api, operation.label, status)
 
 
 def _fold(
@@ -210,29 +239,6 @@ def _fold(
     result.request_count += scenario.requests
     for finding in scenario.findings:
         _add(result, seen, finding)
-
-
-def _use_token_source(schema: BaseSchema, source: TokenSource, redactor: Redactor) -> None:
-    """Schemathesis caches the token for its lifetime and, on a 401, invalidates and asks again.
-
-    Its cache is the one that decides when to ask, so every call after the first fetches anew:
-    the first reuses the token the run already fetched (once per run), later ones follow expiry or a 401.
-    """
-    redactor.add(source.token())
-    served = threading.Event()
-
-    class ClientCredentialsAuth:
-        def get(self, _: Case[Any], __: AuthContext) -> str:
-            token = source.token(fresh=served.is_set())
-            served.set()
-            redactor.add(token)
-            return token
-
-        def set(self, case: Case[Any], data: str, _: AuthContext) -> None:
-            case.headers["Authorization"] = f"Bearer {data}"
-
-    refresh = max(1, int(source.seconds_left))
-    schema.auth(refresh_interval=refresh, retry_on=[httpx.codes.UNAUTHORIZED])(ClientCredentialsAuth)
 
 
 def _observe(recorder: ScenarioRecorder, spec: SpecDocument, observer: EnumObserver) -> None:
@@ -336,7 +342,7 @@ def _non_fatal(
     note(result.errors, redactor.text(f"{spec.name}: {event.label}: {reason}"))
     if problem is None:
         return
-    curl = _curl(event.info.code_sample or "", redactor, token_env=redactor.token_env)
+    curl = redactor.text((event.info.code_sample or "").strip())
     phase = str(event.phase.value) if event.phase is not None else ""
     trouble = transport_finding(spec, event.label, problem, phase=phase, curl=curl)
     if trouble is not None:
@@ -356,13 +362,14 @@ def _bounded_scenarios(
     client: httpx.Client,
     redactor: Redactor,
     gate: RequestGate,
-    on_response: Callable[[Operation, int, str, bytes], None],
+    callbacks: tuple[Callable[[Operation, int, str, bytes], None], Callable[[Operation, int], None]],
     result: RunResult,
     seen: dict[FindingKey, int],
 ) -> ScenarioOutcome:
     """The scenarios of one operation; a request that gets no usable response ends them, and says why."""
+    on_response, on_counted = callbacks
     try:
-        return run_scenarios(api, operation, client, redactor, gate, on_response)
+        return run_scenarios(api, operation, client, redactor, gate, on_response, on_counted)
     except httpx.HTTPError as exc:
         _scenario_trouble(exc, api.spec, operation.label, result, seen, redactor)
         return ScenarioOutcome()
@@ -402,7 +409,6 @@ def _findings(recorder: ScenarioRecorder, spec: SpecDocument, phase: str, redact
             response = interaction.response if interaction is not None else None
             if response is not None and truncation(response) is not None and check.name in BODY_CHECKS:
                 continue
-            token_env = None if getattr(failure, "scenario", "") == "invalid_auth" else redactor.token_env
             node = recorder.cases.get(case_id)
             meta = node.value.meta if node is not None else None
             judged = classify_failure(
@@ -421,6 +427,8 @@ def _findings(recorder: ScenarioRecorder, spec: SpecDocument, phase: str, redact
                     headers=redactor.headers({name: ", ".join(values) for name, values in response.headers.items()}),
                     text=redactor.text(response.content.decode("utf-8", errors="replace")),
                 )
+            # After the response: credential fields it holds are secrets by now, in the curl line too.
+            curl = _curl(recorder, case_id, info.code_sample, redactor)
             found.append(
                 Finding(
                     api=spec.name,
@@ -435,7 +443,7 @@ def _findings(recorder: ScenarioRecorder, spec: SpecDocument, phase: str, redact
                     doc=judged.doc,
                     source=check.name,
                     phase=phase,
-                    curl=_curl(info.code_sample, redactor, token_env=token_env),
+                    curl=curl,
                     response=snapshot,
                 )
             )
@@ -454,14 +462,18 @@ def _add(result: RunResult, seen: dict[FindingKey, int], finding: Finding) -> No
     result.findings.append(finding)
 
 
-INVALID_TOKEN = "apiconform-invalid-token"
+def _curl(recorder: ScenarioRecorder, case_id: str, code_sample: str, redactor: Redactor) -> str:
+    """From the request as sent, so the line carries the credential's variable where it travelled.
 
-
-def _curl(code_sample: str, redactor: Redactor, *, token_env: str | None) -> str:
-    """Schemathesis filters the credential; we name where a rerun gets it, or a stand-in invalid one."""
-    credential = f"${token_env}" if token_env is not None else INVALID_TOKEN
-    line = code_sample.strip().replace("-H 'Authorization: [Filtered]'", f'-H "Authorization: Bearer {credential}"')
-    return redactor.text(line)
+    Schemathesis's own sample filters every key that merely looks sensitive (`author` included); it is
+    kept only for a request the recorder did not keep.
+    """
+    interaction = recorder.interactions.get(case_id)
+    if interaction is None:
+        return redactor.text(code_sample.strip())
+    request = interaction.request
+    headers = {name: ", ".join(values) for name, values in request.headers.items()}
+    return redactor.curl(request.method, request.uri, headers, body=request.body)
 
 
 def _one_per_host(base_urls: Iterable[str]) -> list[str]:

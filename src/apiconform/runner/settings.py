@@ -7,8 +7,9 @@ from typing import Any
 
 from apiconform.checks import REPLACED_CHECKS
 from apiconform.core.results import shard_skip_reason
-from apiconform.runner.credentials import BasicCredentials, TokenSource
+from apiconform.runner.credentials import BasicCredentials, Credential, TokenSource
 from apiconform.runner.limits import RunLimits
+from apiconform.runner.placement import Placement, placements, required_schemes
 from apiconform.runner.shards import input_size, split
 from apiconform.specs.document import SpecDocument
 from apiconform.specs.prepare import prepared_document
@@ -20,6 +21,8 @@ DEFAULT_MAX_EXAMPLES = 25
 DEFAULT_REQUEST_TIMEOUT = 10.0
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 PHASES = frozenset({"examples", "coverage", "fuzzing", "stateful"})
+# Header names that carry a credential whatever the document declares.
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,23 +52,47 @@ class ApiTarget:
     other_token: str | None = None
     # Sent with every request, schemathesis's and the scenarios'.
     headers: dict[str, str] = field(default_factory=dict)
+    # Per security scheme (or a default for every scheme it fits), besides `token`, `basic` and `token_source`.
+    credentials: tuple[Credential, ...] = ()
 
     def may_send(self, label: str) -> bool:
         method = label.split(" ", 1)[0].upper()
         return method not in WRITE_METHODS or self.allow_writes or label in self.writable
 
-    def bearer_token(self) -> str | None:
-        """The token to send now: the static one, or the client-credentials token (fetched once, cached)."""
-        if self.token_source is not None:
-            return self.token_source.token()
-        return self.token
+    def all_credentials(self) -> tuple[Credential, ...]:
+        """The named credentials, then the defaults `token`, `basic` and `token_source` stand for."""
+        defaults = (
+            Credential(source=self.token_source) if self.token_source is not None else None,
+            Credential(token=self.token) if self.token else None,
+            Credential(basic=self.basic) if self.basic is not None else None,
+        )
+        return (*self.credentials, *(credential for credential in defaults if credential is not None))
+
+    def carries_credentials(self) -> bool:
+        """A header of the target's that holds a credential no scheme of the document names (undocumented auth)."""
+        return any(name.lower() in CREDENTIAL_HEADERS for name in self.headers)
+
+    def placements(self, operation: dict[str, Any]) -> list[Placement]:
+        """Where this operation's request carries which credential; [] when it needs none or the run has none."""
+        return placements(self.spec.raw, operation, self.all_credentials())
+
+    def known_ids(self, label: str) -> dict[str, frozenset[str]]:
+        """Every known value per parameter name of this operation: what writes must never act on."""
+        names = set(self.params) | set(self.operation_params.get(label, {}))
+        return {name: frozenset(self.known_values(label, name)) for name in names}
 
     def known_values(self, label: str, name: str) -> list[str]:
         return self.operation_params.get(label, {}).get(name) or self.params.get(name, [])
 
     def prepared_document(self) -> dict[str, Any]:
-        """The spec as schemathesis should see it: every operation, known ids as examples."""
-        return prepared_document(self.spec, self.known_values)
+        """The spec as schemathesis should see it: every operation, known ids as examples of reads.
+
+        A write's own resource is never a known one (`acts_on`): known ids serve reads only.
+        """
+        return prepared_document(
+            self.spec,
+            lambda label, name: [] if acts_on(self.spec.raw, label, name) else self.known_values(label, name),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -90,9 +117,37 @@ class RunSettings:
     # (index, total), 1-based: this run tests one of `total` shards of equal work (`runner/shards.py`).
     shard: tuple[int, int] | None = None
     secrets: tuple[str, ...] = ()
+    # (secret, how a curl line names it), e.g. (the token, "$VENDOR_TOKEN"): a rerun reads the same variable.
+    secret_references: tuple[tuple[str, str], ...] = ()
     # Header names whose values are redacted wherever they appear, like Authorization.
     secret_headers: tuple[str, ...] = ()
     token_env: str = "APICONFORM_TOKEN"
+    # The run goes without credentials on purpose (`--no-credentials`), though the document requires some.
+    no_credentials: bool = False
+
+    def missing_credentials(self) -> str | None:
+        """Why the run cannot authenticate where the document requires it, or None.
+
+        An operation the run tests whose every alternative needs a scheme it has no credential for would
+        be refused on every request; a run of such refusals is no test, so it stops before sending.
+        """
+        if self.no_credentials:
+            return None
+        reasons = self.skip_reasons()
+        for api in self.apis:
+            for operation in api.spec.operations:
+                if reasons[api.spec.name, operation.label]:
+                    continue
+                needed = required_schemes(api.spec.raw, operation.raw)
+                if not needed or api.placements(operation.raw) or api.carries_credentials():
+                    continue
+                schemes = ", ".join(dict.fromkeys(scheme.describe() for scheme in needed[0]))
+                return (
+                    f"{api.spec.name}: {operation.label} requires credentials ({schemes}) and none are configured: "
+                    f"set {self.token_env}, give --header 'NAME: VALUE' (e.g. 'Authorization: Token ${{T}}'), "
+                    "or --no-credentials to run without on purpose"
+                )
+        return None
 
     def skip_reasons(self) -> dict[tuple[str, str], str]:
         """Why each (api, operation) is not tested, "" for the ones that are; one answer for engine and CLI.
@@ -148,23 +203,31 @@ class RunSettings:
             "phases": {phase: {"enabled": phase in self.phases} for phase in PHASES},
             "checks": {name: {"enabled": False} for name in REPLACED_CHECKS},
         }
-        openapi: dict[str, dict[str, str]] = {}
-        for name, declared in api.spec.contract.schemes.items():
-            scheme = declared.raw
-            kind = (scheme.get("type"), str(scheme.get("scheme", "")).lower())
-            if kind == ("http", "bearer") and api.token and api.token_source is None:
-                openapi[name] = {"bearer": api.token}
-            elif kind == ("http", "basic") and api.basic is not None:
-                openapi[name] = {"username": api.basic.username, "password": api.basic.password}
-            elif kind[0] == "apiKey" and api.token and api.token_source is None:
-                openapi[name] = {"api_key": api.token}
-            elif kind[0] in {"oauth2", "openIdConnect"} and api.token and api.token_source is None:
-                openapi[name] = {"bearer": api.token}
-        if openapi:
-            config["auth"] = {"openapi": openapi}
+        # Credentials are not configured here: one auth provider (engine.py) places them per operation.
         if api.headers:
             config["headers"] = dict(api.headers)
         if not api.allow_writes:
             # Coverage probes undocumented methods (POST, DELETE, ...) on every path; never on a read-only target.
             config["phases"]["coverage"]["unexpected-methods"] = []
         return config
+
+
+def acts_on(document: dict[str, Any], label: str, name: str) -> bool:
+    """Whether a write acts on the resource the path parameter `name` names, rather than below it.
+
+    A write acts on its last path parameter when the path ends with it (`DELETE /articles/{slug}`), or
+    when it is followed by an action on a resource the document reads (`POST /invoices/{id}/pause` with
+    `GET /invoices/{id}`); `POST /orgs/{orgId}/payments` adds to what the organisation holds instead.
+    """
+    method, _, path = label.partition(" ")
+    if method not in WRITE_METHODS:
+        return False
+    segments = path.rstrip("/").split("/")
+    last = max((index for index, part in enumerate(segments) if part.startswith("{")), default=None)
+    if last is None or segments[last] != f"{{{name}}}":
+        return False
+    if last == len(segments) - 1:
+        return True
+    paths = document.get("paths", {})
+    resource = "/".join(segments[: last + 1])
+    return "get" in paths.get(resource, {}) and "get" not in paths.get(path, {})

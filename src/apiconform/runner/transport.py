@@ -9,7 +9,7 @@ whole run rather than for generated cases only. The same transport bounds each r
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -39,14 +39,23 @@ class Truncation:
 
 
 class _GatedTransport(RequestsTransport):
-    def __init__(self, inner: Any, gate: RequestGate, secret_headers: frozenset[str]) -> None:
+    def __init__(
+        self,
+        inner: Any,
+        gate: RequestGate,
+        secret_headers: frozenset[str],
+        guard: Callable[[Case[Any]], None] | None = None,
+    ) -> None:
         super().__init__()
         self._copy_serializers_from(inner)
         self._gate = gate
         self._secret_headers = secret_headers
         self._replays = Replays()
+        self._guard = guard
 
     def send(self, case: Case[Any], *, session: requests.Session | None = None, **kwargs: Any) -> Response:
+        if self._guard is not None:
+            self._guard(case)
         limits = self._gate.limits
         timeout = _timeout(case, kwargs)
         # Checks may send without a session; they get a bounded one of their own, closed afterwards.
@@ -112,9 +121,18 @@ def truncation(response: Response) -> Truncation | None:
     return cut if isinstance(cut, Truncation) else None
 
 
-def gate_schema(schema: BaseSchema, gate: RequestGate, *, secret_headers: Iterable[str] = ()) -> None:
-    """Give this schema (only) a transport that asks the gate before every request and bounds each one."""
-    transport = _GatedTransport(schema.transport, gate, frozenset(name.lower() for name in secret_headers))
+def gate_schema(
+    schema: BaseSchema,
+    gate: RequestGate,
+    *,
+    secret_headers: Iterable[str] = (),
+    guard: Callable[[Case[Any]], None] | None = None,
+) -> None:
+    """Give this schema (only) a transport that asks the gate before every request and bounds each one.
+
+    `guard` sees (and may change) every case before it is sent: known ids are kept out of writes.
+    """
+    transport = _GatedTransport(schema.transport, gate, frozenset(name.lower() for name in secret_headers), guard)
     base = type(schema)
     gated = type(base.__name__, (base,), {"__slots__": (), "transport": property(lambda _: transport)})
     schema.__class__ = gated

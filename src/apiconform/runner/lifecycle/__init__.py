@@ -41,6 +41,7 @@ def run_lifecycles(
     *,
     selected: frozenset[str],
     reachable: frozenset[str] | None = None,
+    on_counted: Callable[[Operation, int], None] = lambda *_: None,
 ) -> Flow | None:
     """The finished flow (outcomes per operation, wire troubles), or None when no lifecycle applies.
 
@@ -67,6 +68,7 @@ def run_lifecycles(
             redactor=redactor,
             gate=gate,
             on_response=on_response,
+            on_counted=on_counted,
         )
     )
     # Unique business keys carry a tag per run, so a rerun against the same vendor does not collide.

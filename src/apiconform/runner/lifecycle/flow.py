@@ -13,6 +13,7 @@ from apiconform.core.findings import Finding
 from apiconform.core.vocabulary import CheckClass, Evidence
 from apiconform.runner.lifecycle.values import MISSING, evaluate
 from apiconform.runner.scenarios._kit import Exchange, ScenarioOutcome, Sender
+from apiconform.runner.settings import acts_on
 from apiconform.specs.document import Operation
 
 __all__ = ["Flow", "json_body"]
@@ -34,7 +35,7 @@ class Flow:
         return values[0] if values else None
 
     def send(self, operation: Operation, path: dict[str, Any], *, check: CheckClass, **request: Any) -> Exchange:
-        """`request` takes Sender.send's keywords: body, form, authorization."""
+        """`request` takes Sender.send's keywords: body, form, credential."""
         exchange = dataclasses.replace(self.sender, operation=operation).send(path, **request)
         self.last[operation.label] = exchange
         outcome = self.outcome(operation)
@@ -88,12 +89,13 @@ class Flow:
         """Path values from the sources in order, then the target's known values; None if one is missing.
 
         Names in `own` must come from the sources: a link's value that is not there must never be
-        replaced by one of the target's real resources.
+        replaced by one of the target's real resources; nor may the resource a write acts on
+        (`PUT /articles/{slug}`): known ids serve reads only.
         """
         values: dict[str, Any] = {}
         for name in (part[1:-1] for part in operation.path.split("/") if part.startswith("{")):
             found = next((source[name] for source in sources if name in source), None)
-            if found is None and name not in own:
+            if found is None and name not in own and not acts_on(self.sender.api.spec.raw, operation.label, name):
                 found = self.known(operation, name)
             if found is None or found == "" or isinstance(found, dict | list | bool):
                 return None

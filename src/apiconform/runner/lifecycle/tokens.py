@@ -69,7 +69,7 @@ def token_lifecycle(flow: Flow, roles: TokenRoles, credentials: ClientCredential
 def _obtain(flow: Flow, roles: TokenRoles, role: str, form: dict[str, str]) -> str | None:
     operation = roles.issue if role == "issue" else roles.refresh
     assert operation is not None  # noqa: S101 - refresh is asked for only when the spec has it
-    exchange = flow.send(operation, {}, check=CheckClass.STATEFUL, form=form, authorization=None)
+    exchange = flow.send(operation, {}, check=CheckClass.STATEFUL, form=form, credential=None)
     token = pointer(json_body(exchange), str(roles.rules[role].get("token", "/access_token")))
     if exchange.succeeded and isinstance(token, str) and token:
         flow.sender.redactor.add(token)
@@ -102,13 +102,8 @@ def _strings(node: Any) -> list[str]:
 
 def _verified(flow: Flow, roles: TokenRoles, token: str, which: str) -> bool:
     # The curl line names where a rerun gets this token: the answer of the issue or refresh request.
-    exchange = flow.send(
-        roles.verify,
-        {},
-        check=CheckClass.STATEFUL,
-        authorization=f"Bearer {token}",
-        credential_env=f"{which.upper()}_TOKEN",
-    )
+    flow.sender.redactor.add(token, reference=f"${which.upper()}_TOKEN")
+    exchange = flow.send(roles.verify, {}, check=CheckClass.STATEFUL, credential=token)
     if exchange.succeeded:
         return True
     flow.fail(

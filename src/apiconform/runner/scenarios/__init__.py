@@ -32,9 +32,18 @@ def run_scenarios(
     redactor: Redactor,
     gate: RequestGate,
     on_response: Callable[[Operation, int, str, bytes], None],
+    on_counted: Callable[[Operation, int], None] = lambda *_: None,
 ) -> ScenarioOutcome:
     """Every scenario that applies to `operation`; RunLimitReached from the gate ends them early."""
-    sender = Sender(api=api, operation=operation, client=client, redactor=redactor, gate=gate, on_response=on_response)
+    sender = Sender(
+        api=api,
+        operation=operation,
+        client=client,
+        redactor=redactor,
+        gate=gate,
+        on_response=on_response,
+        on_counted=on_counted,
+    )
     total = ScenarioOutcome()
     for scenario in SCENARIOS:
         outcome = scenario(sender)

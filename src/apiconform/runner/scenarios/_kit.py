@@ -14,13 +14,17 @@ from apiconform.checks.body import body_violations
 from apiconform.core.findings import Finding, ResponseSnapshot
 from apiconform.core.redaction import Redactor
 from apiconform.core.vocabulary import CheckClass, Evidence
+from apiconform.runner.credentials import ACCESS_TOKEN_REFERENCE, Credential
 from apiconform.runner.limits import RequestGate
+from apiconform.runner.placement import Placement, apply, cookie_header, required_schemes
 from apiconform.runner.settings import ApiTarget
 from apiconform.specs.model import Operation, Parameter, Response
 
-__all__ = ["READ_METHODS", "Exchange", "ScenarioOutcome", "Sender"]
+__all__ = ["READ_METHODS", "RUN_CREDENTIALS", "Exchange", "ScenarioOutcome", "Sender"]
 
 READ_METHODS = frozenset({"get", "head"})
+# `Sender.send(credential=RUN_CREDENTIALS)`: the credentials the run was given, where the operation needs them.
+RUN_CREDENTIALS = "\x00run-credentials"
 
 
 @dataclass(slots=True)
@@ -57,6 +61,9 @@ class Sender:
     gate: RequestGate
     # Every response a scenario receives is observed like the engine's (statuses, enum values, fields).
     on_response: Callable[[Operation, int, str, bytes], None] = lambda *_: None
+    # Every answer to a request that was meant to get through (not a deliberate probe): see runner/refusals.py.
+    on_counted: Callable[[Operation, int], None] = lambda *_: None
+    counted: bool = True
 
     @property
     def is_read(self) -> bool:
@@ -87,39 +94,56 @@ class Sender:
         response = self.documented(status)
         return Evidence.INFERRED if response is None else response.evidence
 
+    def placements(self) -> list[Placement]:
+        """Where this operation's credentials travel; for a run without any, where its scheme would put one."""
+        chosen = self.api.placements(self.operation.raw)
+        if chosen:
+            return chosen
+        alternatives = required_schemes(self.api.spec.raw, self.operation.raw) or []
+        return [
+            Placement(scheme=scheme, credential=Credential(scheme=scheme.name))
+            for scheme in next(iter(alternatives), [])
+            if scheme.sendable
+        ]
+
     def send(
         self,
         path_values: dict[str, Any],
         *,
         query: dict[str, Any] | None = None,
-        authorization: str | None = "default",
-        credential_env: str | None = None,
+        credential: str | None = RUN_CREDENTIALS,
         body: Any = None,
         form: dict[str, str] | None = None,
     ) -> Exchange:
-        """Send one request through the gate; `authorization=None` sends none, a string sends that header."""
+        """Send one request through the gate, with the run's credentials, none (`None`), or `credential`.
+
+        A `credential` string travels where the operation's scheme puts its token, with the same prefix
+        (`Token <credential>` for a `Token` apiKey); none removes every credential, including a target
+        header that carries one.
+        """
         # Values are escaped: an id with `/`, `..`, `?` or `#` must not reach another resource.
         escaped = {name: quote(str(value), safe="") for name, value in path_values.items()}
         url = self.api.base_url.rstrip("/") + self.operation.path.format_map(escaped)
         headers = {"Accept": "application/json"}
+        headers |= {
+            name: value
+            for name, value in self.api.headers.items()
+            if credential is not None or not self.redactor.is_secret_header(name)
+        }
+        params: dict[str, Any] = dict(query or {})
         content = None
         if body is not None:
             headers["Content-Type"], content = "application/json", json.dumps(body).encode()
         elif form is not None:
             headers["Content-Type"], content = "application/x-www-form-urlencoded", urlencode(form).encode()
-        if authorization == "default":
-            token = self.api.bearer_token()
-            if token:
-                self.redactor.add(token)
-                headers["Authorization"] = f"Bearer {token}"
-        elif authorization is not None:
-            headers["Authorization"] = authorization
+        if credential is not None:
+            self._place(credential, headers, params)
         # A 429 or 503 that says when to come back is waited out, as schemathesis's requests are (transport.py).
         attempt = 0
         while True:
             self.gate.acquire()
             response = self.client.request(
-                self.operation.method.upper(), url, headers=headers, params=query, content=content
+                self.operation.method.upper(), url, headers=headers, params=params or None, content=content
             )
             delay = self.gate.retry_delay(response.status_code, dict(response.headers), attempt)
             if delay is None:
@@ -129,14 +153,28 @@ class Sender:
         self.on_response(
             self.operation, response.status_code, response.headers.get("content-type", ""), response.content
         )
+        if self.counted:
+            self.on_counted(self.operation, response.status_code)
         full_url = str(response.request.url)
         snapshot = ResponseSnapshot.from_text(
             status=response.status_code,
             headers=self.redactor.headers(dict(response.headers)),
             text=self.redactor.text(response.text),
         )
-        curl = self.redactor.curl(self.operation.method, full_url, headers, token_env=credential_env, body=content)
+        curl = self.redactor.curl(self.operation.method, full_url, headers, body=content)
         return Exchange(url=full_url, response=response, curl=curl, snapshot=snapshot)
+
+    def _place(self, credential: str, headers: dict[str, str], params: dict[str, Any]) -> None:
+        cookies: dict[str, str] = {}
+        real = credential == RUN_CREDENTIALS
+        chosen = self.api.placements(self.operation.raw) if real else self.placements()
+        apply(chosen, headers=headers, query=params, cookies=cookies, token=None if real else credential)
+        for placement in chosen if real else ():
+            source = placement.credential.source
+            if source is not None:
+                self.redactor.add(source.token(), reference=ACCESS_TOKEN_REFERENCE)
+        if cookies:
+            headers["Cookie"] = cookie_header(cookies)
 
     def finding(self, exchange: Exchange, *, source: str, **fields: Any) -> Finding:
         return Finding(

@@ -12,7 +12,7 @@ from apiconform.core.vocabulary import CheckClass
 from apiconform.runner.scenarios._kit import ScenarioOutcome, Sender
 from apiconform.specs.schema import Schema
 
-__all__ = ["unknown_resource"]
+__all__ = ["unknown_resource", "unknown_value"]
 
 UNKNOWN_UUID = "00000000-0000-4000-8000-00000000a404"
 UNKNOWN_INTEGER = 987654321
@@ -26,8 +26,8 @@ def unknown_resource(sender: Sender) -> ScenarioOutcome:
     if not sender.is_read or not parameters or _needs_more(sender):
         return outcome
     *context, resource = parameters
-    values = {param.name: sender.known_value(param.name) or _unknown_value(param.schema) for param in context}
-    values[resource.name] = _unknown_value(resource.schema)
+    values = {param.name: sender.known_value(param.name) or unknown_value(param.schema) for param in context}
+    values[resource.name] = unknown_value(resource.schema)
     exchange = sender.send(values)
     outcome.requests = 1
     outcome.checks_run |= {CheckClass.SERVER_ERROR, CheckClass.ERROR_CODE, CheckClass.STATUS_CODE, CheckClass.SCHEMA}
@@ -76,7 +76,7 @@ def unknown_resource(sender: Sender) -> ScenarioOutcome:
     return outcome
 
 
-def _unknown_value(schema: Schema | None) -> Any:
+def unknown_value(schema: Schema | None) -> Any:
     """A value the schema accepts, so the server's answer is about existence, not about validation."""
     if schema is not None and schema.is_type("integer"):
         return UNKNOWN_INTEGER
