@@ -229,8 +229,8 @@ class TestNoSilentUnauthenticatedRun:
         assert not operations[0]["covered"]
         assert "credentials rejected" in (run.directory / "summary.md").read_text(encoding="utf-8")
 
-    @pytest.mark.xfail(reason="the INCOMPLETE verdict for uncovered operations is issue 14's", strict=True)
     def test_no_credentials_on_purpose_is_never_conformant(self, sandbox: Sandbox, tmp_path: Path) -> None:
-        """Such a run is never "conformant": strict, so this fails (XPASS) once the verdict rule lands."""
+        """Such a run is never "conformant": an operation that tested nothing makes it incomplete (exit 4)."""
         run = _run(tmp_path, "--spec", AP_SPEC, "--base-url", sandbox.base_url("ap-invoice"), "--no-credentials")
-        assert run.completed.returncode != ExitCode.CONFORMANT, run.output[-3000:]
+        assert run.completed.returncode == ExitCode.INCOMPLETE, run.output[-3000:]
+        assert run.report["verdict"] != "conformant"

@@ -36,7 +36,7 @@ def known_ids_guard(api: ApiTarget) -> Callable[[Case[Any]], None]:
             if parameter.location == "path"
         }
         for name, value in list(values.items()):
-            if str(value) in known.get(name, frozenset()) and acts_on(api.spec.raw, label, name):
+            if str(value) in known.get(name, frozenset()) and acts_on(api.spec, label, name):
                 values[name] = unknown_value(schemas.get(name))
 
     return guard

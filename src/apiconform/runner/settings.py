@@ -91,7 +91,7 @@ class ApiTarget:
         """
         return prepared_document(
             self.spec,
-            lambda label, name: [] if acts_on(self.spec.raw, label, name) else self.known_values(label, name),
+            lambda label, name: [] if acts_on(self.spec, label, name) else self.known_values(label, name),
         )
 
 
@@ -212,7 +212,7 @@ class RunSettings:
         return config
 
 
-def acts_on(document: dict[str, Any], label: str, name: str) -> bool:
+def acts_on(spec: SpecDocument, label: str, name: str) -> bool:
     """Whether a write acts on the resource the path parameter `name` names, rather than below it.
 
     A write acts on its last path parameter when the path ends with it (`DELETE /articles/{slug}`), or
@@ -228,6 +228,5 @@ def acts_on(document: dict[str, Any], label: str, name: str) -> bool:
         return False
     if last == len(segments) - 1:
         return True
-    paths = document.get("paths", {})
     resource = "/".join(segments[: last + 1])
-    return "get" in paths.get(resource, {}) and "get" not in paths.get(path, {})
+    return spec.operation("get", resource) is not None and spec.operation("get", path) is None

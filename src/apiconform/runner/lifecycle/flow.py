@@ -95,7 +95,7 @@ class Flow:
         values: dict[str, Any] = {}
         for name in (part[1:-1] for part in operation.path.split("/") if part.startswith("{")):
             found = next((source[name] for source in sources if name in source), None)
-            if found is None and name not in own and not acts_on(self.sender.api.spec.raw, operation.label, name):
+            if found is None and name not in own and not acts_on(self.sender.api.spec, operation.label, name):
                 found = self.known(operation, name)
             if found is None or found == "" or isinstance(found, dict | list | bool):
                 return None
