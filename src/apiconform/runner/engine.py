@@ -52,7 +52,7 @@ from apiconform.specs.document import Operation, SpecDocument
 __all__ = ["ProgressEvent", "run"]
 
 
-FindingKey = tuple[str, str, CheckClass, str, str, str]
+FindingKey = tuple[str, str, CheckClass, str, str, str, int | None]
 
 
 def run(
@@ -107,6 +107,7 @@ def run(
         result.stop_reason = stopped
     result.enum_coverage = [observation.to_dict() for observation in observer.observations]
     result.undocumented_fields = observer.undocumented()
+    result.documented_fields = observer.documented()
     for operation in result.operations:
         operation.statuses = observer.statuses.get((operation.api, operation.operation), set())
     mark_unreached(settings.apis, result)
