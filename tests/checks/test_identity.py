@@ -9,7 +9,7 @@ from typing import Any, Final
 
 import pytest
 
-from apiconform.checks.identity import identity_violations
+from apiconform.checks.identity import identity_violations, requested_values
 from apiconform.core.vocabulary import CheckClass, Evidence
 from apiconform.specs import load_spec
 from apiconform.specs.contract import Contract
@@ -216,3 +216,19 @@ class TestIdentityViolations:
             body=b'{"id": NaN}', requested={"id": "inv-1"},
         )  # fmt: skip
         assert found == []
+
+
+class TestRequestedValues:
+    @pytest.mark.parametrize(
+        ("url", "expected"),
+        [
+            ("http://h/amili/collection/orgs/o-1/invoices/i-1", {"orgId": "o-1", "invoiceId": "i-1"}),
+            ("http://h/base/orgs/a%20b/invoices/x%0Ay?q=1", {"orgId": "a b", "invoiceId": "x\ny"}),
+            ("http://h/base/orgs/o-1/invoices/a%2Fb", {"orgId": "o-1", "invoiceId": "a/b"}),
+            ("http://h/base/orgs/o-1/payments/i-1", None),
+        ],
+        ids=["plain", "percent-decoded", "escaped-slash", "another-path"],
+    )
+    def test_values_as_the_server_reads_them(self, url: str, expected: dict[str, str] | None) -> None:
+        """The requested id is what the URL carried, decoded as the server decodes its path, not what was generated."""
+        assert requested_values("/orgs/{orgId}/invoices/{invoiceId}", url) == expected

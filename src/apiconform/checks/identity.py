@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
 import schemathesis
 from schemathesis.core.failures import FailureGroup
@@ -84,19 +85,39 @@ def response_resource_identity(ctx: CheckContext, response: Response, case: Case
     operation = contract_for(case.operation.schema.raw_schema).operation(case.operation.method, case.operation.path)
     if operation is None:
         return None
+    requested = requested_values(operation.path, str(response.request.url or ""))
+    if requested is None:
+        return None
     content_type = next((values[0] for name, values in response.headers.items() if name.lower() == "content-type"), "")
     violations = identity_violations(
         operation,
         status=response.status_code,
         content_type=content_type,
         body=response.content,
-        requested=case.path_parameters or {},
+        requested=requested,
     )
     if not violations:
         return None
     if len(violations) == 1:
         raise violations[0]
     raise FailureGroup(violations)
+
+
+def requested_values(template: str, url: str) -> dict[str, str] | None:
+    """The path parameters as the server reads them: taken from the URL sent, each segment percent-decoded.
+
+    A generated value the client normalised on the way (a character it dropped or escaped differently) is
+    compared as it arrived, never as it was generated. None when the URL does not end in the template.
+    """
+    pattern = "".join(
+        f"(?P<p{index // 2}>[^/]*)" if index % 2 else re.escape(part)
+        for index, part in enumerate(PARAMETER.split(template))
+    )
+    found = re.search(pattern + "$", urlsplit(url).path)
+    if found is None:
+        return None
+    names = PARAMETER.findall(template)
+    return {name: unquote(found.group(f"p{index}")) for index, name in enumerate(names)}
 
 
 # Keyed by id() with the schema kept alive in the value, so an id is never reused while cached.
