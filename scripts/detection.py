@@ -85,14 +85,37 @@ def _specs() -> dict[str, SpecDocument]:
 
 
 def _apiconform(spec: SpecDocument, target: Target, fault: Fault | None, max_examples: int) -> Outcome:
-    with tempfile.TemporaryDirectory(prefix="detection-") as directory:
+    """A drift fault (one no single run sees) runs twice: clean, then faulty compared with the clean report."""
+    if fault is None or FAULTS[fault].drift is None:
+        return _apiconform_run(spec, target, fault, max_examples)
+    with tempfile.TemporaryDirectory(prefix="detection-previous-") as previous:
+        clean = _apiconform_run(spec, target, None, max_examples, keep=Path(previous))
+        if clean.error:
+            return clean
+        return _apiconform_run(spec, target, fault, max_examples, compare_to=Path(previous) / "report.json")
+
+
+def _apiconform_run(
+    spec: SpecDocument,
+    target: Target,
+    fault: Fault | None,
+    max_examples: int,
+    *,
+    keep: Path | None = None,
+    compare_to: Path | None = None,
+) -> Outcome:
+    with tempfile.TemporaryDirectory(prefix="detection-") as scratch:
+        directory = str(keep or scratch)
         command = [
             sys.executable, "-m", "apiconform", "run", "--spec", str(spec.path),
             *(argument for operation in target.operations for argument in ("--include", operation)),
             "--seed", str(SEED), "--max-examples", str(max_examples), "--report-dir", directory, "--no-color",
+            "--no-history",
         ]  # fmt: skip
         if fault is not None:
             command += ["--fault", fault.value]
+        if compare_to is not None:
+            command += ["--compare-to", str(compare_to)]
         env = {**os.environ, "CI": "true", "NO_COLOR": "1"}
         try:
             result = subprocess.run(  # noqa: S603 - our own CLI, arguments built here
@@ -108,6 +131,11 @@ def _apiconform(spec: SpecDocument, target: Target, fault: Fault | None, max_exa
             f"{finding['check']}/{finding['severity']}"
             for finding in report["findings"]
             if finding["api"] == target.api and finding["operation"] == target.operation
+        }
+        seen |= {
+            f"drift/{item['kind']} {item['pointer'] or item['before'] or item['after']}".strip()
+            for item in report.get("comparison", {}).get("drift", [])
+            if item["api"] == target.api and item["operation"] == target.operation
         }
         return Outcome(seen=seen, exit_code=result.returncode)
 
@@ -201,10 +229,15 @@ def _run_row(row: Row, specs: dict[str, SpecDocument], max_examples: int) -> Row
     return row
 
 
+def _expected(info: FaultInfo) -> str:
+    """What a report shows for the fault: a finding's `check/`, or for a drift fault `drift/kind pointer`."""
+    return f"drift/{info.drift.value} {info.pointer}" if info.drift is not None else f"{info.detected_by.value}/"
+
+
 def _apiconform_cell(info: FaultInfo, outcome: Outcome) -> str:
     if outcome.error:
         return f"error: {outcome.error}"
-    expected = {item for item in outcome.seen if item.startswith(f"{info.detected_by.value}/")}
+    expected = {item for item in outcome.seen if item.startswith(_expected(info))}
     others = sorted(outcome.seen - expected)
     if expected:
         return "**yes**: " + ", ".join(sorted(expected)) + (f" (also {', '.join(others)})" if others else "")
@@ -222,7 +255,7 @@ def _st_cell(outcome: Outcome, clean: Outcome | None) -> str:
 
 
 def _apiconform_detected(info: FaultInfo, outcome: Outcome) -> bool:
-    return any(item.startswith(f"{info.detected_by.value}/") for item in outcome.seen)
+    return any(item.startswith(_expected(info)) for item in outcome.seen)
 
 
 def _st_new(outcome: Outcome, clean: Row | None) -> set[str]:
@@ -242,7 +275,9 @@ def _markdown(rows: list[Row], clean: dict[Target, Row], max_examples: int) -> s
         "`apiconform run` (its embedded sandbox) and `st run --checks all` against a sandbox started with the",
         "same fault. apiconform detects a fault when its report has a finding of the fault's check class on the",
         "fault's operation (severity after the slash); schemathesis detects it when a check fails that did not",
-        "fail on the clean sandbox.",
+        "fail on the clean sandbox. A drift fault (a documented field that stops arriving) breaks no check in one",
+        "run: apiconform runs the clean sandbox first and the faulty one with `--compare-to` the clean report,",
+        "and detects it when the comparison names the drift.",
         "",
         "One difference is the tools' own: apiconform offers every known id as a parameter example, while st's",
         "`[parameters]` fixes one value per parameter (the first known id). A fault that shows on one resource only",
@@ -258,7 +293,8 @@ def _markdown(rows: list[Row], clean: dict[Target, Row], max_examples: int) -> s
     for fault, info, row in faults:
         baseline = clean.get(row.target)
         lines.append(
-            f"| `{fault.value}` | {info.api} | `{info.operation}` | {info.detected_by.value} "
+            f"| `{fault.value}` | {info.api} | `{info.operation}` "
+            f"| {f'drift ({info.drift.value})' if info.drift else info.detected_by.value} "
             f"| {_apiconform_cell(info, row.apiconform)} "
             f"| {_st_cell(row.schemathesis, baseline.schemathesis if baseline else None)} |"
         )

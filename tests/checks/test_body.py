@@ -125,6 +125,42 @@ class TestBodyViolations:
         found = _violations(spec, _set(invoice, pointer, None))
         assert [(v.check_class, v.evidence, v.pointer) for v in found] == expected
 
+    @pytest.mark.parametrize(
+        ("literal", "check"),
+        [
+            (b"NaN", CheckClass.SCHEMA),
+            (b"Infinity", CheckClass.SCHEMA),
+            (b"-Infinity", CheckClass.SCHEMA),
+            (b'"\xe6re"', CheckClass.CONTENT_TYPE),
+        ],
+        ids=["nan", "infinity", "minus-infinity", "invalid-utf-8"],
+    )
+    def test_body_python_would_forgive(
+        self, spec: SpecDocument, invoice: dict[str, Any], literal: bytes, check: CheckClass
+    ) -> None:
+        """A body `json.loads` accepts but strict JSON does not is one finding, whichever validator would judge it."""
+        raw = json.dumps({**invoice, "totalAmount": "SLOT"}).encode().replace(b'"SLOT"', literal)
+        found = _violations(spec, raw)
+        assert [(v.check_class, v.evidence, v.title) for v in found] == [
+            (check, Evidence.DOC, "Response body is not valid JSON")
+        ]
+
+    def test_two_json_texts(self, spec: SpecDocument, invoice: dict[str, Any]) -> None:
+        """Two valid invoices back to back are not one JSON document."""
+        raw = json.dumps(invoice).encode() * 2
+        assert [v.expected for v in _violations(spec, raw)] == ["exactly one JSON text"]
+
+    @pytest.mark.parametrize("status", [201, 203], ids=["201", "203"])
+    def test_undocumented_success_judged_by_the_documented_one(
+        self, spec: SpecDocument, invoice: dict[str, Any], status: int
+    ) -> None:
+        """A read answering an undocumented 2xx still has its body checked against the documented 200."""
+        assert _violations(spec, invoice, status=status) == []
+        found = _violations(spec, _set(invoice, "/status", DROP), status=status)
+        assert [(v.check_class, v.pointer, v.evidence) for v in found] == [
+            (CheckClass.REQUIRED, "/status", Evidence.DOC)
+        ]
+
     def test_missing_defaulted_required_field_is_not_hidden(self, spec: SpecDocument, invoice: dict[str, Any]) -> None:
         """`currency` has default EUR, but a body without it breaks `required`: defaults are never filled in."""
         found = _violations(spec, _set(invoice, "/currency", DROP))

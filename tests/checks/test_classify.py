@@ -40,6 +40,21 @@ class TestClassify:
         )
         assert _judge(spec, failure, "status_code_conformance") == (CheckClass.STATUS_CODE, Evidence.INFERRED)
 
+    @pytest.mark.parametrize(
+        ("status", "negative", "evidence"),
+        [(201, False, Evidence.DOC), (203, False, Evidence.DOC), (201, True, Evidence.INFERRED)],
+        ids=["201-for-valid-request", "203-for-valid-request", "201-for-invalid-request"],
+    )
+    def test_undocumented_success_rests_on_the_documented_success(
+        self, spec: SpecDocument, status: int, negative: bool, evidence: Evidence
+    ) -> None:
+        """The status list is INFERRED, the 200 is DOC: another 2xx to a valid request breaks the documented success."""
+        failure = UndefinedStatusCode(
+            operation=LABEL, status_code=status, defined_status_codes=["200"], allowed_status_codes=[200], message="x"
+        )
+        judged = _judge(spec, failure, "status_code_conformance", status=status, negative=negative)
+        assert judged == (CheckClass.STATUS_CODE, evidence)
+
     def test_ignored_auth_rests_on_the_security_scheme(self, spec: SpecDocument) -> None:
         """Bearer auth is on the page (DOC), so accepting no credentials fails the gate."""
         failure = IgnoredAuth(operation=LABEL, message="got 200", scenario="no_auth")  # type: ignore[arg-type]

@@ -45,6 +45,48 @@ def _failure_identities(report: dict[str, Any]) -> set[tuple[str, ...]]:
     return _identities([f for f in report["findings"] if f["severity"] == "failure" and "accepted" not in f])
 
 
+STATUS_403: Final = finding(check=CheckClass.ERROR_CODE, pointer="", expected="", actual="status 403", status=403)
+STATUS_409: Final = finding(check=CheckClass.ERROR_CODE, pointer="", expected="", actual="status 409", status=409)
+
+
+class TestIdentityWithStatus:
+    """Format 2 names a finding by its response status too; a format-1 report is compared on the old identity."""
+
+    @pytest.mark.parametrize(
+        ("old_version", "new_failures", "fixed", "persisting"),
+        [("2", 1, 1, 0), ("1", 0, 0, 1)],
+        ids=["format-2-another-status-is-another-failure", "format-1-compared-without-status"],
+    )
+    def test_status_in_identity(self, old_version: str, new_failures: int, fixed: int, persisting: int) -> None:
+        """A 409 where the previous run had a 403 is a new wrong answer, except against a report that predates it."""
+        old = result(findings=[STATUS_403]).to_dict() | {"format_version": old_version}
+        data = compare(old, result(findings=[STATUS_409]).to_dict(), previous="old.json").to_dict()
+        assert (len(data["new_failures"]), len(data["fixed"]), len(data["persisting"])) == (
+            new_failures,
+            fixed,
+            persisting,
+        )
+
+    def test_distinct_statuses_are_distinct_findings(self) -> None:
+        """Within a run, the same check on the same operation with two statuses keeps two identities."""
+        assert STATUS_403.identity != STATUS_409.identity
+        assert STATUS_403.identity == dataclasses.replace(STATUS_403, actual="status 403 again").identity
+
+    def test_baseline_entry_accepts_every_status(self) -> None:
+        """Baseline entries name no status, so an entry written for one wrong answer keeps matching the others."""
+        entry = BaselineEntry(
+            operation=AP_GET, check=CheckClass.ERROR_CODE, pointer="", reason="r", expires=date(2030, 1, 1)
+        )
+        assert entry.matches(STATUS_403)
+        assert entry.matches(STATUS_409)
+
+    def test_format_1_report_still_loads(self, tmp_path: Path) -> None:
+        """`apiconform diff` reads a report written before the format bump."""
+        path = tmp_path / "report.json"
+        path.write_text(json.dumps(result(findings=[STATUS_403]).to_dict() | {"format_version": "1"}), "utf-8")
+        assert load_report(path)["format_version"] == "1"
+
+
 class TestCompare:
     """Which bucket each finding lands in, by Finding.identity."""
 

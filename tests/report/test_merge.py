@@ -188,6 +188,17 @@ class TestMergeResults:
         assert merged.enum_coverage[0]["observed"] == ["EUR", "USD"]
         assert merged.undocumented_fields == [{"api": "ap-invoice", "operation": AP_GET, "pointers": ["/x", "/y"]}]
 
+    def test_documented_fields_are_joined_per_status(self) -> None:
+        """Each shard's documented fields join per operation and status, so no field looks gone after a merge."""
+
+        def seen(status: int, *pointers: str) -> dict[str, Any]:
+            return {"api": "ap-invoice", "operation": AP_GET, "status": status, "pointers": list(pointers)}
+
+        first = shard(1, documented_fields=[seen(200, "/id"), seen(404)])
+        second = shard(2, documented_fields=[seen(200, "/status")])
+        merged = merge_results(_sources(first, second))
+        assert merged.documented_fields == [seen(200, "/id", "/status"), seen(404)]
+
     def test_baseline_entries_merge_by_what_any_shard_did(self) -> None:
         first, second = shard(1, findings=[ENUM]), shard(2)
         for run in (first, second):

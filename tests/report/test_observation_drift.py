@@ -19,8 +19,15 @@ from tests.fixtures.results import AP_GET, operation, result
 POINTER = "/splits/*/taxKey/type"
 
 
-def _report(*, values: list[str], fields: list[str], statuses: set[int]) -> dict[str, Any]:
-    run = result(operations=[operation()])
+def _report(
+    *,
+    values: list[str],
+    fields: list[str],
+    statuses: set[int],
+    documented: dict[int, list[str]] | None = None,
+    covered: bool = True,
+) -> dict[str, Any]:
+    run = result(operations=[operation(covered=covered)])
     run.operations[0].statuses = statuses
     run.enum_coverage = [
         {
@@ -34,11 +41,16 @@ def _report(*, values: list[str], fields: list[str], statuses: set[int]) -> dict
         }
     ]
     run.undocumented_fields = [{"api": "ap-invoice", "operation": AP_GET, "pointers": fields}] if fields else []
+    run.documented_fields = [
+        {"api": "ap-invoice", "operation": AP_GET, "status": status, "pointers": pointers}
+        for status, pointers in sorted((DOCUMENTED if documented is None else documented).items())
+    ]
     data = run.to_dict()
     validate_report(data)
     return data
 
 
+DOCUMENTED: dict[int, list[str]] = {200: ["/id", "/status"], 404: []}
 BASE: dict[str, Any] = {"values": ["SALE"], "fields": [], "statuses": {200, 404}}
 
 
@@ -58,6 +70,34 @@ class TestObservationDrift:
         drift = [item for item in compare(old, new, previous="old.json").to_dict()["drift"] if item["kind"] == kind]
         assert len(drift) == 1
         assert detail in (drift[0]["after"], drift[0]["pointer"])
+
+    @pytest.mark.parametrize(
+        ("documented", "fields", "expected"),
+        [
+            ({200: ["/id"], 404: []}, [], [(DriftKind.FIELD_GONE, "/status", "in 200")]),
+            (
+                {200: ["/id"], 404: []},
+                ["/state"],
+                [(DriftKind.FIELD_NEW, "/state", ""), (DriftKind.FIELD_GONE, "/status", "in 200")],
+            ),
+            ({200: ["/id", "/status"]}, [], [(DriftKind.STATUS_GONE, "", "404")]),
+            ({200: ["/id", "/status"], 404: [], 410: []}, [], []),
+        ],
+        ids=["field-gone", "field-renamed", "status-gone", "documented-status-added-is-not-gone"],
+    )
+    def test_vanished(
+        self, documented: dict[int, list[str]], fields: list[str], expected: list[tuple[DriftKind, str, str]]
+    ) -> None:
+        """A documented field or status the previous run saw and this one never did is drift; a rename is gone + new."""
+        old, new = _report(**BASE), _report(**{**BASE, "documented": documented, "fields": fields})
+        drift = compare(old, new, previous="old.json").to_dict()["drift"]
+        assert sorted((DriftKind(item["kind"]), item["pointer"], item["before"]) for item in drift) == sorted(expected)
+
+    def test_nothing_vanishes_from_an_operation_not_covered(self) -> None:
+        """An operation this run did not reach has not lost its fields; coverage drift says what happened."""
+        old, new = _report(**BASE), _report(**{**BASE, "documented": {}, "covered": False})
+        kinds = {item["kind"] for item in compare(old, new, previous="old.json").to_dict()["drift"]}
+        assert kinds == {DriftKind.COVERAGE_LOST.value}
 
     def test_unchanged_run_has_no_observation_drift(self) -> None:
         """The same observations twice give no drift."""

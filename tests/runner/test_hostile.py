@@ -56,7 +56,7 @@ CASES: Final[dict[str, Expect]] = {
     "ok": Expect(),
     "not-json": Expect(check="schema", text="not valid JSON"),
     "truncated-json": Expect(check="schema", text="not valid JSON"),
-    "invalid-utf8": Expect(check="schema", text="not valid JSON"),
+    "invalid-utf8": Expect(check="content_type", text="not valid JSON"),
     "short-body": Expect(check="server_error", text="before the body was complete", error="complete"),
     "reset": Expect(check="server_error", text="connection reset", error="reset"),
     "reset-mid-body": Expect(check="server_error", text="connection reset", error="reset"),

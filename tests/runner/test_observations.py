@@ -60,3 +60,26 @@ class TestEnumObserver:
         observer = EnumObserver()
         observer.observe(spec, spec.operations[0], status, "application/json", body)
         assert observer.observations == []
+
+
+class TestDocumentedFields:
+    def test_fields_recorded_per_documented_status(self, spec: SpecDocument) -> None:
+        """Documented fields a body held are recorded under its status, with `*` for array items."""
+        observer = EnumObserver()
+        body = {"id": "inv-1", "currency": "EUR", "splits": [{"taxKey": {"type": "SALE"}}], "vendorExtra": 1}
+        observer.observe(spec, spec.operations[0], 200, "application/json", json.dumps(body).encode())
+        [entry] = observer.documented()
+        assert (entry["status"], entry["operation"]) == (200, "GET /v1/invoice/{id}")
+        assert {"/id", "/currency", "/splits", "/splits/*/taxKey", "/splits/*/taxKey/type"} == set(entry["pointers"])
+        assert "/vendorExtra" not in entry["pointers"]
+
+    @pytest.mark.parametrize(
+        ("status", "recorded"), [(404, True), (418, False)], ids=["documented-status", "undocumented-status"]
+    )
+    def test_documented_status_recorded_without_a_body_schema(
+        self, spec: SpecDocument, status: int, recorded: bool
+    ) -> None:
+        """A documented status is noted even when its body has no schema, so its disappearance can be told."""
+        observer = EnumObserver()
+        observer.observe(spec, spec.operations[0], status, "application/json", b"{}")
+        assert [entry["status"] for entry in observer.documented()] == ([status] if recorded else [])

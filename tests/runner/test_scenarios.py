@@ -17,6 +17,7 @@ from apiconform.core.vocabulary import CheckClass
 from apiconform.runner.limits import RequestGate, RunLimits
 from apiconform.runner.scenarios._kit import Sender
 from apiconform.specs import SpecDocument, load_spec
+from apiconform.specs.contract import Contract
 from tests.fixtures.servers import serve
 
 TOKEN = "valid-token-for-org-a"
@@ -91,6 +92,10 @@ def _app(faults: set[str]) -> Starlette:  # noqa: C901 - one small app with a sw
         if who is None:
             return JSONResponse({"error": "unauthorized"}, status_code=401)
         item = next((item for item in ITEMS if item["id"] == request.path_params["id"]), None)
+        if item is None and "403-unknown" in faults:
+            return JSONResponse({"error": "forbidden"}, status_code=403)
+        if item is None and "other-item-unknown" in faults:
+            return JSONResponse(ITEMS[0])
         if item is None:
             return JSONResponse(
                 {"error": "boom"} if "500-unknown" in faults else {},
@@ -138,6 +143,8 @@ CASES = [
     ("accept-expired", CheckClass.AUTH, "GET /items/{id}", "an expired token"),
     ("other-org-200", CheckClass.AUTH, "GET /items/{id}", "another organisation"),
     ("500-unknown", CheckClass.SERVER_ERROR, "GET /items/{id}", "unknown"),
+    ("403-unknown", CheckClass.ERROR_CODE, "GET /items/{id}", "answered 403, not 404"),
+    ("other-item-unknown", CheckClass.SCHEMA, "GET /items/{id}", "Another resource: /id"),
     ("ignore-default", CheckClass.DEFAULT, "GET /items", "Default pagesize=3"),
     ("ignore-cap", CheckClass.DEFAULT, "GET /items", "above its cap"),
     ("no-fallback", CheckClass.DEFAULT, "GET /items", "fall back"),
@@ -182,3 +189,26 @@ def test_sender_waits_out_a_busy_answer(spec: SpecDocument) -> None:
         sender = Sender(api=api, operation=operation, client=client, redactor=Redactor([TOKEN]), gate=gate)
         exchange = sender.send({"id": "it-0"})
     assert (exchange.status, len(calls), gate.sent) == (200, 2, 2)
+
+
+@pytest.mark.parametrize(
+    ("schema", "fits"),
+    [
+        ({"type": "string"}, True),
+        ({"type": "string", "format": "uuid"}, True),
+        ({"type": "integer"}, True),
+        ({"type": "string", "pattern": "^[0-9]{9}$"}, False),
+    ],
+    ids=["string", "uuid", "integer", "pattern-refuses-the-stand-in"],
+)
+def test_exact_404_only_for_a_stand_in_the_schema_accepts(schema: dict[str, Any], fits: bool) -> None:
+    """A stand-in id the parameter's schema refuses may rightly get 400, so only an accepted one demands 404."""
+    from apiconform.runner.scenarios.unknown import _fits, unknown_value  # noqa: PLC0415 - the seam under test
+
+    parameter = {"name": "id", "in": "path", "required": True, "schema": schema}
+    document = {"openapi": "3.1.0", "paths": {"/items/{id}": {"get": {"parameters": [parameter], "responses": {}}}}}
+    contract = Contract(document)
+    operation = contract.operation("get", "/items/{id}")
+    assert operation is not None
+    [resolved] = operation.parameters
+    assert _fits(contract.validators, resolved.schema, unknown_value(resolved.schema)) is fits

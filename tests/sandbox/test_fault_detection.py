@@ -62,6 +62,15 @@ def _cli(spec: SpecDocument, report_dir: Path, *args: str) -> Run:
     return Run(result=result, report=report)
 
 
+def _drift_run(spec: SpecDocument, directory: Path, includes: list[str], fault: str) -> Run:
+    """A clean run, then the faulty one compared with it under --fail-on-drift: how a drift fault shows."""
+    previous = directory / "previous"
+    _cli(spec, previous, *includes)
+    return _cli(
+        spec, directory / "faulty", *includes, "--fault", fault, "--compare-to", str(previous), "--fail-on-drift"
+    )
+
+
 @pytest.fixture(scope="module")
 def runs(
     all_specs: dict[str, SpecDocument], tmp_path_factory: pytest.TempPathFactory
@@ -74,6 +83,9 @@ def runs(
         for fault, info in VENDOR_FAULTS.items():
             includes = [argument for operation in info.operations for argument in ("--include", operation)]
             directory = tmp_path_factory.mktemp(f"fault-{fault.value}")
+            if info.drift is not None:
+                futures[fault.value] = pool.submit(_drift_run, all_specs[info.api], directory, includes, fault.value)
+                continue
             futures[fault.value] = pool.submit(_cli, all_specs[info.api], directory, *includes, "--fault", fault.value)
         for name in SPEC_NAMES:
             directory = tmp_path_factory.mktemp(f"clean-{name.replace('/', '-')}")
@@ -93,6 +105,11 @@ def _seen(run: Run) -> list[tuple[str, str, str]]:
 
 
 def _detected(run: Run, info: FaultInfo) -> bool:
+    if info.drift is not None:
+        return any(
+            item["kind"] == info.drift.value and item["operation"] == info.operation and item["pointer"] == info.pointer
+            for item in run.report.get("comparison", {}).get("drift", [])
+        )
     return any(
         finding["api"] == info.api
         and finding["operation"] == info.operation
@@ -118,10 +135,26 @@ class TestFaults:
 
     @pytest.mark.parametrize(("fault", "info"), DETECTION_CASES)
     def test_exit_code_follows_severity(self, runs: Callable[[str], Run], fault: Fault, info: FaultInfo) -> None:
-        """A failure-severity fault exits 1; a warning-severity one exits 0."""
-        expected = ExitCode.VIOLATIONS if info.severity is Severity.FAILURE else ExitCode.CONFORMANT
+        """A failure-severity fault exits 1; a warning-severity one exits 0; a drift fault exits 1 on its drift."""
+        failing = info.severity is Severity.FAILURE or info.drift is not None
+        expected = ExitCode.VIOLATIONS if failing else ExitCode.CONFORMANT
         run = runs(fault.value)
         assert run.result.returncode == expected, run.output
+
+
+DRIFT_CASES: Final = [pytest.param(fault, info, id=fault.value) for fault, info in VENDOR_FAULTS.items() if info.drift]
+
+
+class TestDriftFaults:
+    """A documented field that stops arriving is invisible to one run and caught against the previous one."""
+
+    @pytest.mark.parametrize(("fault", "info"), DRIFT_CASES)
+    def test_fail_on_drift_names_the_field(self, runs: Callable[[str], Run], fault: Fault, info: FaultInfo) -> None:
+        """`run --compare-to CLEAN --fail-on-drift` exits 1 without any failure, and its console names the field."""
+        run = runs(fault.value)
+        assert run.result.returncode == ExitCode.VIOLATIONS, run.output
+        assert run.report["summary"]["failures"] == 0
+        assert info.pointer in run.result.stdout, run.output
 
 
 class TestCleanSandbox:

@@ -6,6 +6,7 @@ in the pytest integration alike. Checks see only HTTP: the request schemathesis 
 
 from apiconform.checks.body import response_body_conformance
 from apiconform.checks.classify import CHECK_CLASS_BY_NAME, classify_failure
+from apiconform.checks.identity import response_resource_identity
 from apiconform.checks.violations import ContractViolation
 
 # schemathesis's own body check would report the same violations without evidence; ours replaces it.
@@ -17,4 +18,5 @@ __all__ = [
     "ContractViolation",
     "classify_failure",
     "response_body_conformance",
+    "response_resource_identity",
 ]

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 import schemathesis
 from schemathesis.core.failures import FailureGroup
 
+from apiconform.checks.strict_json import NotStrictJson, parse_strict
+from apiconform.checks.success import success_response
 from apiconform.checks.violations import ContractViolation
 from apiconform.core.vocabulary import CheckClass, Evidence
 from apiconform.specs.contract import Contract, contract_for
@@ -40,22 +42,22 @@ def body_violations(
     contract: Contract, operation: Operation, *, status: int, content_type: str, body: bytes
 ) -> list[ContractViolation]:
     """Every documented-body violation in one response; empty when the status or media type is undocumented."""
-    response = operation.response(status)
+    response = success_response(operation, status)
     media = response.json if response is not None else None
     if response is None or media is None or media.schema is None or not is_json(content_type or "application/json"):
         return []
     schema = media.schema
     try:
-        instance = json.loads(body)
-    except ValueError as exc:
+        instance = parse_strict(body)
+    except NotStrictJson as exc:
         return [
             ContractViolation(
                 operation=operation.label,
-                check_class=CheckClass.SCHEMA,
+                check_class=exc.check,
                 evidence=schema.evidence,
                 title="Response body is not valid JSON",
-                message=f"The {status} response declares JSON but its body does not parse: {exc}",
-                expected="a JSON document",
+                message=f"The {status} response declares JSON but {exc.reason}",
+                expected=exc.expected,
                 actual=_short(body.decode("utf-8", errors="replace")),
                 doc=schema.doc,
             )

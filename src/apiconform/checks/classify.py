@@ -83,6 +83,7 @@ CHECKS: dict[str, tuple[CheckClass, EvidenceRule]] = {
 }
 CHECK_CLASS_BY_NAME: dict[str, CheckClass] = {
     "response_body_conformance": CheckClass.SCHEMA,
+    "response_resource_identity": CheckClass.SCHEMA,
     **{name: check for name, (check, _) in CHECKS.items()},
 }
 # A body check that passes has checked all of these at once.
@@ -127,6 +128,12 @@ def classify_failure(
     if check is CheckClass.STATUS_CODE and negative and status is not None and 400 <= status < 500:  # noqa: PLR2004
         # Pages list the statuses of valid requests; how invalid input is refused is rarely on them.
         evidence = Evidence.INFERRED
+    elif check_name == "status_code_conformance" and not negative and status is not None and 200 <= status < 300:  # noqa: PLR2004
+        # A valid request answered with a success the page does not list breaks the documented success itself,
+        # however incomplete the page's list of error statuses is.
+        success = _documented_success_evidence(operation)
+        if success is not None and success.strength > evidence.strength:
+            evidence = success
     return Classification(
         check=check,
         evidence=evidence,
@@ -134,6 +141,14 @@ def classify_failure(
         actual=actual,
         doc=operation.doc,
     )
+
+
+def _documented_success_evidence(operation: Operation) -> Evidence | None:
+    """How well the operation's success answers are known: the weakest of them; None when none is documented."""
+    successes = [response for key, response in operation.responses.items() if key.startswith("2")]
+    if not successes:
+        return None
+    return Evidence.weakest(operation.evidence, *(response.evidence for response in successes))
 
 
 def _expected_actual(failure: Failure) -> tuple[str, str]:

@@ -78,13 +78,20 @@ class Finding:
         return self.severity is Severity.FAILURE and self.accepted is None
 
     @property
-    def identity(self) -> tuple[str, str, CheckClass, str, str, str]:
+    def status(self) -> int | None:
+        """The status of the response the finding was judged on; None when no response came."""
+        return None if self.response is None else self.response.status
+
+    @property
+    def identity(self) -> tuple[str, str, CheckClass, str, str, str, int | None]:
         """One problem seen several times (across phases, cases or values) has one identity.
 
         `actual` is left out: five invoices with five wrong statuses are one broken field, reported once
-        with its first value and a count.
+        with its first value and a count. The response status is in: a 409 and a 500 from one operation
+        are two wrong answers, not one seen twice. For body checks `expected` names the violated keyword
+        (`type string`, `format date`, `minLength: 3`), so two keywords broken at one pointer stay apart.
         """
-        return (self.api, self.operation, self.check, self.pointer, self.expected, self.source)
+        return (self.api, self.operation, self.check, self.pointer, self.expected, self.source, self.status)
 
     def to_dict(self) -> dict[str, Any]:
         return {

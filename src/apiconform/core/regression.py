@@ -230,6 +230,9 @@ class DriftKind(StrEnum):
     VALUE_NEW = "value_new"
     FIELD_NEW = "field_new"
     STATUS_NEW = "status_new"
+    # A documented field or status the previous run saw and this one never did: removed, renamed or broken.
+    FIELD_GONE = "field_gone"
+    STATUS_GONE = "status_gone"
 
 
 # How every report format names a drift kind; one table, so HTML and Markdown cannot disagree.
@@ -245,6 +248,8 @@ DRIFT_LABEL: dict[str, str] = {
     DriftKind.VALUE_NEW: "new value in an example-only field",
     DriftKind.FIELD_NEW: "new undocumented field",
     DriftKind.STATUS_NEW: "new status code",
+    DriftKind.FIELD_GONE: "documented field no longer sent",
+    DriftKind.STATUS_GONE: "documented status no longer seen",
 }
 
 

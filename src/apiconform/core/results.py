@@ -31,7 +31,9 @@ __all__ = [
     "shard_skip_reason",
 ]
 
-REPORT_FORMAT_VERSION = "1"
+# 2: a finding's identity includes its response status (core/findings.py); report/diff.py compares a
+# version-1 report on the identity of its day, without the status.
+REPORT_FORMAT_VERSION = "2"
 COMPLETED = "completed"
 # Why a selected operation was not tested when nothing more specific is known.
 NOT_REACHED = "no request reached it"
@@ -207,6 +209,8 @@ class RunResult:
     enum_coverage: list[dict[str, Any]] = field(default_factory=list)
     doc_coverage: list[dict[str, Any]] = field(default_factory=list)
     undocumented_fields: list[dict[str, Any]] = field(default_factory=list)
+    # Per operation and documented status: the documented fields seen; one gone since the last run is drift.
+    documented_fields: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def failures(self) -> list[Finding]:
@@ -352,6 +356,7 @@ class RunResult:
             enum_coverage=list(data.get("enum_coverage", [])),
             doc_coverage=list(data.get("doc_coverage", [])),
             undocumented_fields=list(data.get("undocumented_fields", [])),
+            documented_fields=list(data.get("documented_fields", [])),
         )
 
     def _optional_sections(self) -> dict[str, Any]:
@@ -368,6 +373,8 @@ class RunResult:
             sections["doc_coverage"] = self.doc_coverage
         if self.undocumented_fields:
             sections["undocumented_fields"] = self.undocumented_fields
+        if self.documented_fields:
+            sections["documented_fields"] = self.documented_fields
         return sections
 
 

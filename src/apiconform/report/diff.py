@@ -1,7 +1,8 @@
 """Regression between two report.json files: failures that are new, fixed or persisting, and drift.
 
-Findings are matched by Finding.identity (api, operation, check, pointer, expected, source), so a different
-wrong value in the same field is the same failure with a changed value (drift), not a new one. Only new
+Findings are matched by Finding.identity (api, operation, check, pointer, expected, source, response status),
+so a different wrong value in the same field is the same failure with a changed value (drift), not a new one;
+against a format-version-1 report, which predates the status in the identity, they are matched without it. Only new
 failures make `apiconform diff` exit 1; drift (warnings that came or went, changed values, coverage won or
 lost, spec versions) is listed for a person to read.
 """
@@ -17,10 +18,13 @@ from apiconform.report.json_report import load_report
 
 __all__ = ["compare", "load_report"]
 
-Identity = tuple[str, str, str, str, str, str]
+Identity = tuple[str, str, str, str, str, str, int | None]
+# Reports of this format version and later name a finding by its response status too (core/findings.py).
+STATUS_IN_IDENTITY = 2
 
 
-def _identity(finding: dict[str, Any]) -> Identity:
+def _identity(finding: dict[str, Any], *, with_status: bool) -> Identity:
+    response = finding.get("response")
     return (
         finding["api"],
         finding["operation"],
@@ -28,7 +32,13 @@ def _identity(finding: dict[str, Any]) -> Identity:
         finding["pointer"],
         finding["expected"],
         finding["source"],
+        response["status"] if with_status and response is not None else None,
     )
+
+
+def _with_status(*reports: dict[str, Any]) -> bool:
+    """A report written before the status was part of a finding's identity is compared on the old identity."""
+    return all(int(report.get("format_version", "1")) >= STATUS_IN_IDENTITY for report in reports)
 
 
 def _gating(finding: dict[str, Any]) -> bool:
@@ -45,17 +55,18 @@ def _status(finding: dict[str, Any] | None) -> str:
     return "failing"
 
 
-def _by_identity(findings: Iterable[dict[str, Any]]) -> dict[Identity, dict[str, Any]]:
+def _by_identity(findings: Iterable[dict[str, Any]], *, with_status: bool) -> dict[Identity, dict[str, Any]]:
     found: dict[Identity, dict[str, Any]] = {}
     for finding in findings:
-        found.setdefault(_identity(finding), finding)
+        found.setdefault(_identity(finding, with_status=with_status), finding)
     return found
 
 
 def compare(old: dict[str, Any], new: dict[str, Any], *, previous: str) -> Comparison:
-    """`new` judged against `old`; both are report.json documents."""
-    before = _by_identity(old["findings"])
-    after = _by_identity(new["findings"])
+    """`new` judged against `old`; both are report.json documents, of this format version or version 1."""
+    with_status = _with_status(old, new)
+    before = _by_identity(old["findings"], with_status=with_status)
+    after = _by_identity(new["findings"], with_status=with_status)
     failing_before = {key for key, finding in before.items() if _gating(finding)}
     failing_after = {key for key, finding in after.items() if _gating(finding)}
     new_failures = [
@@ -89,7 +100,33 @@ def _drift(
         *_coverage_drift(old, new),
         *_spec_drift(old, new),
         *_observation_drift(old, new),
+        *_vanished_drift(old, new),
     ]
+
+
+def _vanished_drift(old: dict[str, Any], new: dict[str, Any]) -> list[DriftItem]:
+    """Documented fields and statuses the previous run saw and this one did not, on operations both covered.
+
+    A field is judged within its status (a run that got no 200 has not seen the 200's fields vanish; its 200
+    vanished), so a renamed field is one gone here and one new undocumented field above.
+    """
+    covered = {(op["api"], op["operation"]) for op in new["operations"] if op["covered"]}
+    seen = {(entry["api"], entry["operation"], entry["status"]): entry for entry in new.get("documented_fields", [])}
+    drift: list[DriftItem] = []
+    for entry in old.get("documented_fields", []):
+        api, operation, status = entry["api"], entry["operation"], entry["status"]
+        if (api, operation) not in covered:
+            continue
+        now = seen.get((api, operation, status))
+        if now is None:
+            drift.append(DriftItem(kind=DriftKind.STATUS_GONE, api=api, operation=operation, before=str(status)))
+            continue
+        drift += [
+            DriftItem(kind=DriftKind.FIELD_GONE, api=api, operation=operation, pointer=pointer, before=f"in {status}")
+            for pointer in entry["pointers"]
+            if pointer not in now["pointers"]
+        ]
+    return drift
 
 
 def _observation_drift(old: dict[str, Any], new: dict[str, Any]) -> list[DriftItem]:

@@ -55,6 +55,7 @@ def merge_results(sources: Sequence[Source]) -> RunResult:
         enum_coverage=_enum_coverage(run for _, run in sources),
         doc_coverage=next((run.doc_coverage for _, run in sources if run.doc_coverage), []),
         undocumented_fields=_undocumented(run for _, run in sources),
+        documented_fields=_documented(run for _, run in sources),
     )
 
 
@@ -193,4 +194,15 @@ def _undocumented(runs: Iterable[RunResult]) -> list[dict[str, Any]]:
     return [
         {"api": api, "operation": operation, "pointers": sorted(pointers)}
         for (api, operation), pointers in merged.items()
+    ]
+
+
+def _documented(runs: Iterable[RunResult]) -> list[dict[str, Any]]:
+    merged: dict[tuple[str, str, int], set[str]] = {}
+    for run in runs:
+        for entry in run.documented_fields:
+            merged.setdefault((entry["api"], entry["operation"], entry["status"]), set()).update(entry["pointers"])
+    return [
+        {"api": api, "operation": operation, "status": status, "pointers": sorted(pointers)}
+        for (api, operation, status), pointers in sorted(merged.items())
     ]

@@ -54,7 +54,7 @@ __all__ = ["ProgressEvent", "run"]
 # Schemathesis's deliberately invalid credentials: no secret, so a curl line shows them as sent.
 PUBLIC_CREDENTIALS = (INVALID_CREDENTIAL, *INVALID_AUTH_HEADERS.values())
 
-FindingKey = tuple[str, str, CheckClass, str, str, str]
+FindingKey = tuple[str, str, CheckClass, str, str, str, int | None]
 
 
 def run(
@@ -120,6 +120,7 @@ def run(
         result.stop_reason = stopped
     result.enum_coverage = [observation.to_dict() for observation in observer.observations]
     result.undocumented_fields = observer.undocumented()
+    result.documented_fields = observer.documented()
     for operation in result.operations:
         operation.statuses = observer.statuses.get((operation.api, operation.operation), set())
     mark_unreached(settings.apis, result)

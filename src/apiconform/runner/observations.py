@@ -55,11 +55,19 @@ class EnumObserver:
         self._seen: dict[tuple[str, str, str], EnumObservation] = {}
         self.statuses: dict[tuple[str, str], set[int]] = {}
         self.undocumented_fields: dict[tuple[str, str], set[str]] = {}
+        # Per documented status: the documented fields its bodies held. Between runs, one gone is drift.
+        self.documented_fields: dict[tuple[str, str, int], set[str]] = {}
 
     def undocumented(self) -> list[dict[str, Any]]:
         return [
             {"api": api, "operation": operation, "pointers": sorted(pointers)}
             for (api, operation), pointers in sorted(self.undocumented_fields.items())
+        ]
+
+    def documented(self) -> list[dict[str, Any]]:
+        return [
+            {"api": api, "operation": operation, "status": status, "pointers": sorted(pointers)}
+            for (api, operation, status), pointers in sorted(self.documented_fields.items())
         ]
 
     @property
@@ -68,6 +76,9 @@ class EnumObserver:
 
     def observe(self, spec: SpecDocument, operation: Operation, status: int, content_type: str, body: bytes) -> None:
         self.statuses.setdefault((spec.name, operation.label), set()).add(status)
+        if str(status) not in operation.responses:
+            return
+        fields = self.documented_fields.setdefault((spec.name, operation.label, status), set())
         response = operation.response(status)
         media = response.json if response is not None else None
         if media is None or media.schema is None or not is_json(content_type or "application/json"):
@@ -76,10 +87,17 @@ class EnumObserver:
             instance = json.loads(body)
         except ValueError:
             return
-        self._walk(spec, operation, media.schema, instance, "", 0)
+        self._walk(spec, operation, media.schema, instance, "", 0, fields)
 
     def _walk(
-        self, spec: SpecDocument, operation: Operation, schema: Schema | None, instance: Any, pointer: str, depth: int
+        self,
+        spec: SpecDocument,
+        operation: Operation,
+        schema: Schema | None,
+        instance: Any,
+        pointer: str,
+        depth: int,
+        fields: set[str],
     ) -> None:
         if schema is None or depth > MAX_DEPTH:
             return
@@ -88,16 +106,17 @@ class EnumObserver:
                 self._record(spec, operation, pointer, kind, list(schema.get(key)), schema.evidence, instance)
         if isinstance(instance, dict):
             for name, value in instance.items():
+                where = f"{pointer}/{escape(name)}"
                 child = schema.child(name)
                 if child is None and "properties" in schema:
-                    self.undocumented_fields.setdefault((spec.name, operation.label), set()).add(
-                        f"{pointer}/{escape(name)}"
-                    )
-                self._walk(spec, operation, child, value, f"{pointer}/{escape(name)}", depth + 1)
+                    self.undocumented_fields.setdefault((spec.name, operation.label), set()).add(where)
+                elif child is not None and _named(schema, name):
+                    fields.add(where)
+                self._walk(spec, operation, child, value, where, depth + 1, fields)
         elif isinstance(instance, list):
             items = schema.items()
             for value in instance:
-                self._walk(spec, operation, items, value, f"{pointer}/*", depth + 1)
+                self._walk(spec, operation, items, value, f"{pointer}/*", depth + 1, fields)
 
     def _record(
         self,
@@ -122,3 +141,10 @@ class EnumObserver:
             )
         if value not in entry.observed and len(entry.observed) < MAX_VALUES:
             entry.observed.append(value)
+
+
+def _named(schema: Schema, name: str, depth: int = 0) -> bool:
+    """A property the schema names (its own or an `allOf` part's), not a key of an `additionalProperties` map."""
+    if name in schema.properties():
+        return True
+    return depth < MAX_DEPTH and any(_named(part, name, depth + 1) for part in schema.parts())

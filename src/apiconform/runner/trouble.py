@@ -18,7 +18,7 @@ __all__ = ["BODY_CHECKS", "TRANSPORT_SOURCE", "note", "too_large_line", "transpo
 
 TRANSPORT_SOURCE = "transport"
 # Checks that judge the body itself; on a body cut at the byte cap they would report the cut, not the target.
-BODY_CHECKS = frozenset({"response_body_conformance", "response_schema_conformance"})
+BODY_CHECKS = frozenset({"response_body_conformance", "response_resource_identity", "response_schema_conformance"})
 
 
 def transport_finding(

@@ -22,18 +22,27 @@ async def get_invoice(request: Request, context: SandboxContext) -> Response:
     invoice_id = request.path_params["id"]
     invoice = context.store.get(KIND, invoice_id)
     if invoice is None:
-        if context.fault(Fault.AP_SERVER_ERROR_UNKNOWN_ID):
-            return PlainTextResponse("Traceback (most recent call last):\n  KeyError: " + invoice_id, status_code=500)
-        if context.fault(Fault.AP_OK_UNKNOWN_ID):
-            # A template invoice under the asked-for id: only the status is wrong, not the body.
-            template = context.store.get(KIND, context.store.ids(KIND)[0]) or {}
-            return JSONResponse({**template, "id": invoice_id})
-        return error_response(404, f"invoice {invoice_id!r} not found")
+        return _unknown(invoice_id, context)
     invoice = _apply_faults(invoice, context)
     if context.fault(Fault.AP_WRONG_CONTENT_TYPE):
         return PlainTextResponse(json.dumps(invoice))
+    if context.fault(Fault.AP_CREATED_FOR_READ):
+        return JSONResponse({key: value for key, value in invoice.items() if key != "status"}, status_code=201)
     status = 203 if context.fault(Fault.AP_UNDOCUMENTED_STATUS) else 200
     return JSONResponse(invoice, status_code=status)
+
+
+def _unknown(invoice_id: str, context: SandboxContext) -> Response:
+    if context.fault(Fault.AP_SERVER_ERROR_UNKNOWN_ID):
+        return PlainTextResponse("Traceback (most recent call last):\n  KeyError: " + invoice_id, status_code=500)
+    template = context.store.get(KIND, context.store.ids(KIND)[0]) or {}
+    if context.fault(Fault.AP_OK_UNKNOWN_ID_OTHER_INVOICE):
+        # Not found falls back to "the latest invoice": complete and valid, but another one.
+        return JSONResponse(template)
+    if context.fault(Fault.AP_OK_UNKNOWN_ID):
+        # A template invoice under the asked-for id: only the status is wrong, not the body.
+        return JSONResponse({**template, "id": invoice_id})
+    return error_response(404, f"invoice {invoice_id!r} not found")
 
 
 def _apply_faults(invoice: dict[str, Any], context: SandboxContext) -> dict[str, Any]:

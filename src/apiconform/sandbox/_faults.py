@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from apiconform.core.regression import DriftKind
 from apiconform.core.vocabulary import CheckClass, Severity
 
 __all__ = ["FAULTS", "Fault", "FaultInfo"]
@@ -30,6 +31,8 @@ class Fault(StrEnum):
     AP_WRONG_CONTENT_TYPE = "ap-wrong-content-type"
     AP_UNDOCUMENTED_STATUS = "ap-undocumented-status"
     AP_OK_UNKNOWN_ID = "ap-200-unknown-id"
+    AP_OK_UNKNOWN_ID_OTHER_INVOICE = "ap-200-unknown-id-other-invoice"
+    AP_CREATED_FOR_READ = "ap-201-for-read"
     AMILI_ENUM_OUT_OF_SET = "amili-enum-out-of-set"
     AMILI_REQUIRED_DROPPED = "amili-required-dropped"
     AMILI_ENVELOPE_DROPPED = "amili-envelope-dropped"
@@ -52,6 +55,10 @@ class Fault(StrEnum):
     AMILI_BATCH_STUCK_QUEUED = "amili-batch-stuck-queued"
     AMILI_DELETED_CUSTOMER_SERVED = "amili-deleted-customer-served"
     AMILI_REFRESHED_TOKEN_REJECTED = "amili-refreshed-token-rejected"
+    AMILI_WRONG_INVOICE = "amili-wrong-invoice"
+    AMILI_NAN_AMOUNT = "amili-nan-amount"
+    AMILI_FORBIDDEN_UNKNOWN_ID = "amili-403-unknown-id"
+    AMILI_FIELD_VANISHED = "amili-field-vanished"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,6 +70,10 @@ class FaultInfo:
     severity: Severity
     # Other operations a run must include for the violation to show (a stateful fault needs its create and delete).
     also: tuple[str, ...] = ()
+    # A fault no single run can see: comparing with a clean run (`--compare-to`) shows it as this drift at
+    # `pointer`; on its own the run finds nothing, so `detected_by` and `severity` say what it is not failed as.
+    drift: DriftKind | None = None
+    pointer: str = ""
 
     @property
     def operations(self) -> tuple[str, ...]:
@@ -151,11 +162,20 @@ FAULTS: dict[Fault, FaultInfo] = {
         severity=Severity.FAILURE,
     ),
     Fault.AP_UNDOCUMENTED_STATUS: FaultInfo(
-        description="203 instead of 200 (the page lists only 200, so this rests on inferred contract)",
+        # The status list is INFERRED, but the documented success is DOC: another 2xx breaks the contract.
+        description="203 instead of the documented 200",
         api="ap-invoice",
         operation=AP_GET,
         detected_by=CheckClass.STATUS_CODE,
-        severity=Severity.WARNING,
+        severity=Severity.FAILURE,
+    ),
+    Fault.AP_CREATED_FOR_READ: FaultInfo(
+        description="201 instead of the documented 200, and the invoice without its required status",
+        api="ap-invoice",
+        operation=AP_GET,
+        # The undocumented success's body is still judged by the documented 200's schema.
+        detected_by=CheckClass.REQUIRED,
+        severity=Severity.FAILURE,
     ),
     Fault.AP_OK_UNKNOWN_ID: FaultInfo(
         description="200 with an empty invoice for an id that does not exist",
@@ -163,6 +183,14 @@ FAULTS: dict[Fault, FaultInfo] = {
         operation=AP_GET,
         detected_by=CheckClass.ERROR_CODE,
         severity=Severity.WARNING,
+    ),
+    Fault.AP_OK_UNKNOWN_ID_OTHER_INVOICE: FaultInfo(
+        description="200 with another, complete invoice for an id that does not exist",
+        api="ap-invoice",
+        operation=AP_GET,
+        # The 404 is INFERRED, but the body's `id` (DOC) names a resource nobody asked for.
+        detected_by=CheckClass.SCHEMA,
+        severity=Severity.FAILURE,
     ),
     Fault.AMILI_ENUM_OUT_OF_SET: FaultInfo(
         description="a finished batch reports 'COMPLETED', none of the guide's terminal SUCCESS/PARTIAL/FAILED",
@@ -331,5 +359,35 @@ FAULTS: dict[Fault, FaultInfo] = {
         # Refresh and Verify are known by their titles only: what they take and answer is INFERRED.
         severity=Severity.WARNING,
         also=("POST /token", "POST /refresh"),
+    ),
+    Fault.AMILI_WRONG_INVOICE: FaultInfo(
+        description="Get invoice by ID answers with another invoice of the organisation (a cache keyed too coarsely)",
+        api=COLLECTION,
+        operation=INVOICE_BY_ID,
+        detected_by=CheckClass.SCHEMA,
+        severity=Severity.FAILURE,
+    ),
+    Fault.AMILI_NAN_AMOUNT: FaultInfo(
+        description="Get invoice by ID sends currentAmount as the bare literal NaN, which JSON does not allow",
+        api=COLLECTION,
+        operation=INVOICE_BY_ID,
+        detected_by=CheckClass.SCHEMA,
+        severity=Severity.FAILURE,
+    ),
+    Fault.AMILI_FORBIDDEN_UNKNOWN_ID: FaultInfo(
+        description="an invoice id that does not exist answers 403 (documented, but for another condition) not 404",
+        api=COLLECTION,
+        operation=INVOICE_BY_ID,
+        detected_by=CheckClass.ERROR_CODE,
+        severity=Severity.FAILURE,
+    ),
+    Fault.AMILI_FIELD_VANISHED: FaultInfo(
+        description="Get invoice by ID stops sending the documented, optional collectionCaseNumber",
+        api=COLLECTION,
+        operation=INVOICE_BY_ID,
+        detected_by=CheckClass.SCHEMA,
+        severity=Severity.WARNING,
+        drift=DriftKind.FIELD_GONE,
+        pointer="/data/collectionCaseNumber",
     ),
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -11,6 +11,7 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from apiconform.checks.body import body_violations
+from apiconform.checks.identity import identity_violations
 from apiconform.core.findings import Finding, ResponseSnapshot
 from apiconform.core.redaction import Redactor
 from apiconform.core.vocabulary import CheckClass, Evidence
@@ -189,15 +190,22 @@ class Sender:
             **fields,
         )
 
-    def body_findings(self, exchange: Exchange, *, source: str) -> list[Finding]:
-        """The documented body check on a scenario's response, so error bodies are held to their schema."""
+    def body_findings(
+        self, exchange: Exchange, *, source: str, requested: Mapping[str, Any] | None = None
+    ) -> list[Finding]:
+        """The documented body check on a scenario's response, so error bodies are held to their schema.
+
+        Given the path values sent, a success is also checked to describe the resource they name.
+        """
+        content_type = exchange.response.headers.get("content-type", "")
+        body = exchange.response.content
         violations = body_violations(
-            self.api.spec.contract,
-            self.operation,
-            status=exchange.status,
-            content_type=exchange.response.headers.get("content-type", ""),
-            body=exchange.response.content,
+            self.api.spec.contract, self.operation, status=exchange.status, content_type=content_type, body=body
         )
+        if requested is not None:
+            violations += identity_violations(
+                self.operation, status=exchange.status, content_type=content_type, body=body, requested=requested
+            )
         return [
             self.finding(
                 exchange,
