@@ -36,7 +36,6 @@ from typing import Any
 from apiconform.sandbox import FAULTS, Fault, FaultInfo, Sandbox
 from apiconform.specs import SpecDocument, load_spec
 from apiconform.specs.document import Operation, discover_specs
-from apiconform.specs.evidence import resolve_ref
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC_ROOT = REPO / "specs"
@@ -150,10 +149,7 @@ def _parameters(spec: SpecDocument, target: Target, sandbox: Sandbox) -> dict[st
     for label in target.operations:
         operation = _operation(spec, label)
         known = sandbox.known_params(spec.name).get(label, {})
-        locations = {
-            str(resolved["name"]): str(resolved["in"])
-            for resolved in (resolve_ref(spec.raw, parameter) for parameter in operation.raw.get("parameters", []))
-        }
+        locations = {parameter.name: parameter.location for parameter in operation.parameters}
         per_operation.append(
             {f"{locations.get(name, 'query')}.{name}": values[0] for name, values in known.items() if values}
         )
