@@ -86,7 +86,8 @@ def test_without_credentials_stops() -> None:
         completed = subprocess.run(
             [
                 *(sys.executable, "-m", "pytest", "tests/conformance", "-q", "-p", "no:cacheprovider"),
-                *("--base-url", running.base_url("ap-invoice"), "--param", "id=inv-0001"),
+                *("--base-url", running.base_url("ap-invoice"), "--spec", "specs/ap-invoice/openapi.yaml"),
+                *("--param", "id=inv-0001"),
             ],
             cwd=ROOT,
             env={**env, "CI": "true", "NO_COLOR": "1"},
