@@ -77,7 +77,8 @@ def run_document(document: Path, report_dir: Path) -> Outcome:
         document=document.name,
         exit_code=done.returncode,
         seconds=time.monotonic() - started,
-        stderr=done.stderr.strip(),
+        # The document's folder is this machine's; the report names the file alone.
+        stderr=done.stderr.strip().replace(f"{document.parent}/", ""),
         tracebacks="Traceback" in done.stdout + done.stderr,
     )
     report_path = report_dir / "report.json"

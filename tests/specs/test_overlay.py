@@ -160,7 +160,7 @@ def test_a_target_that_selects_nothing_is_reported_not_fatal(tmp_path: Path) -> 
 
 def test_spec_invalid_after_overlays_names_them(tmp_path: Path) -> None:
     """An overlay that breaks the document: the spec error says the overlays were applied."""
-    overlay = _overlay(tmp_path, [{"target": "$.info", "update": {"version": 2}}])
+    overlay = _overlay(tmp_path, [{"target": "$.paths", "update": {"/broken": "not a path item"}}])
     with pytest.raises(SpecError, match=r"not a valid OpenAPI document after overlays .*fix\.yaml"):
         _load(tmp_path, overlay)
 

@@ -89,7 +89,13 @@ def load_spec(
         raw, dialect = from_swagger(raw), "swagger 2.0"
     name = spec_name(path, root, raw)
     applied = apply_overlays(raw, overlays(name) if callable(overlays) else overlays, spec=path)
-    warnings = screen(path, raw)
+    try:
+        warnings = screen(path, raw)
+    except SpecError as exc:
+        if not applied:
+            raise
+        after = ", ".join(overlay.path for overlay in applied)
+        raise SpecError(path, f"not a valid OpenAPI document after overlays {after}: {exc.problem}") from None
     return SpecDocument(name=name, path=path, raw=raw, overlays=applied, warnings=warnings, dialect=dialect)
 
 
