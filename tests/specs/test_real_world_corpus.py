@@ -40,6 +40,18 @@ WEBHOOKS_LINE: Final = (
 LARGE: Final = frozenset(
     {"stripe.json", "twilio-api.json", "xero-accounting.yaml", "lago.yaml", "apideck-accounting.yaml"}
 )
+# Issue #12 is open: these documents still fail against our own generic sandbox, which is apiconform's bug
+# (strict: the day one passes, this list must shrink). Each reason is what the failing run shows.
+KNOWN_FAILING: Final = {
+    "adyen-checkout.json": "the generic sandbox answers a read with an example body naming another id",
+    "adyen-transfers.json": "the generic sandbox answers a read with an example body naming another id",
+    "overseerr.yaml": "the generic sandbox refuses some valid requests with 400 (query encodings)",
+    "petstore-v2.yaml": "XML bodies and an example naming another id; `id` tied to {username}",
+    "petstore-v3.yaml": "an example body naming another id; `id` tied to {username}",
+    "twilio-api.json": "the generic sandbox refuses valid requests with 400 (`http_methods[]` arrays)",
+    "xero-accounting.yaml": "the generic sandbox refuses valid requests with 400",
+    "lago.yaml": "one generated body fails its own schema",
+}
 RUN_TIMEOUT_SECONDS: Final = 900
 TOKEN: Final = "corpus-token"
 
@@ -49,10 +61,17 @@ def _documents() -> list[Any]:
         reason = f"no real-world corpus at {CORPUS}: ../shared is absent (a clone elsewhere)"
         return [pytest.param(None, id="no-corpus", marks=pytest.mark.skip(reason=reason))]
     return [
-        pytest.param(path, id=path.name, marks=[pytest.mark.slow] if path.name in LARGE else [])
+        pytest.param(path, id=path.name, marks=_marks(path.name))
         for path in sorted(CORPUS.iterdir())
         if path.suffix in SUFFIXES
     ]
+
+
+def _marks(name: str) -> list[pytest.MarkDecorator]:
+    marks = [pytest.mark.slow] if name in LARGE else []
+    if name in KNOWN_FAILING:
+        marks.append(pytest.mark.xfail(strict=True, reason=f"issue #12 open: {KNOWN_FAILING[name]}"))
+    return marks
 
 
 def _run(document: Path, directory: Path) -> subprocess.CompletedProcess[str]:
