@@ -119,6 +119,14 @@ CASES: Final = [
         id="integer-spellings",
     ),
     pytest.param(
+        _document({"id": {"type": "integer"}, "username": STRING}, path="/users/{username}"),
+        "/users/{username}",
+        {"id": 7, "username": "alice"},
+        {"username": "alice"},
+        [],
+        id="id-not-tied-to-a-name",
+    ),
+    pytest.param(
         _document({"id": {"type": "integer"}}),
         "/things/{thingId}",
         {"id": 8},

@@ -155,7 +155,9 @@ def _object_ties(node: Schema, prefix: tuple[str, ...], parameters: list[str], l
             explicit[name] = (marker, child)
         elif name in parameters:
             implicit[name] = (name, child)
-        elif name == "id" and last is not None:
+        elif name == "id" and last is not None and last.lower().endswith("id"):
+            # `id` stands for the last parameter only when that names an id too: `/users/{username}` answers
+            # a user whose `id` is a number, not the name asked for.
             implicit[name] = (last, child)
     claimed = {parameter for parameter, _ in explicit.values()}
     chosen = explicit | {name: tie for name, tie in implicit.items() if tie[0] not in claimed}

@@ -27,6 +27,7 @@ __all__ = ["generic_api"]
 
 UNKNOWN = 404
 NO_CONTENT = 204
+BAD_REQUEST = 400
 _JSON = "application/json"
 
 
@@ -85,9 +86,35 @@ def _responder(operation: Operation, instances: Instances, known: dict[str, str]
             chosen = answer("missing") or chosen
         if chosen.media_type is None:
             return Response(status_code=chosen.status)
-        return Response(chosen.body, status_code=chosen.status, media_type=chosen.media_type)
+        body = _naming(chosen.body, dict(request.path_params)) if chosen.status < BAD_REQUEST else chosen.body
+        return Response(body, status_code=chosen.status, media_type=chosen.media_type)
 
     return respond
+
+
+def _naming(body: bytes, requested: dict[str, str]) -> bytes:
+    """A read of one resource describes that resource: fields named for a path parameter carry the value asked for.
+
+    `id` stands for the last parameter when that names an id, as the identity check reads a document.
+    """
+    if not requested or not body.startswith(b"{"):
+        return body
+    instance = json.loads(body)
+    last = list(requested)[-1]
+    for node in (instance, instance.get("data")):
+        if not isinstance(node, dict):
+            continue
+        for field, current in node.items():
+            name = last if field == "id" and last.lower().endswith("id") else field
+            if name in requested and not isinstance(current, dict | list | bool):
+                node[field] = _typed(requested[name], current)
+    return json.dumps(instance).encode()
+
+
+def _typed(value: str, like: Any) -> Any:
+    if isinstance(like, int):
+        return int(value) if value.lstrip("-").isdigit() else like
+    return value if isinstance(like, str) else like
 
 
 def _success_status(operation: Operation) -> int:
