@@ -7,10 +7,10 @@ schemathesis, hypothesis and the validators behind `run`.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 from apiconform.core.deferred import defer_iri_grammar
+from apiconform.core.lazy import export
 
 defer_iri_grammar()
 
@@ -73,12 +73,7 @@ _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 
 def __getattr__(name: str) -> Any:
-    home = _HOME_OF.get(name)
-    if home is None:
-        raise AttributeError(f"module 'apiconform' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+    return export(__name__, _HOME_OF, globals(), name)
 
 
 def __dir__() -> list[str]:

@@ -5,8 +5,9 @@ Names are imported on first use, so a command that reads one report does not loa
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from apiconform.core.lazy import export
 
 if TYPE_CHECKING:
     from apiconform.report.console import ConsoleSummary
@@ -42,9 +43,4 @@ _HOME_OF = {
 
 
 def __getattr__(name: str) -> Any:
-    home = _HOME_OF.get(name)
-    if home is None:
-        raise AttributeError(f"module 'apiconform.report' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+    return export(__name__, _HOME_OF, globals(), name)

@@ -6,8 +6,9 @@ are imported on first use: a module that needs only the settings does not load s
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from apiconform.core.lazy import export
 
 if TYPE_CHECKING:
     from apiconform.runner.engine import run
@@ -45,9 +46,4 @@ _HOME_OF = {
 
 
 def __getattr__(name: str) -> Any:
-    home = _HOME_OF.get(name)
-    if home is None:
-        raise AttributeError(f"module 'apiconform.runner' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+    return export(__name__, _HOME_OF, globals(), name)
