@@ -76,8 +76,8 @@ def test_answers_about_the_command_line_import_no_engine(args: tuple[str, ...], 
     assert _loaded(modules, RUN_ONLY + SANDBOX_ONLY + IRI_GRAMMAR) == []
 
 
-def test_a_run_against_a_target_loads_no_sandbox_and_no_iri_grammar(tmp_path: Path) -> None:
-    """A run with --base-url gets as far as the probe (nothing listens: exit 3) without the sandbox's server."""
+def test_an_unreachable_target_is_found_before_the_engine_loads(tmp_path: Path) -> None:
+    """A run with --base-url probes first (nothing listens: exit 3), before schemathesis, hypothesis or the sandbox."""
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
@@ -85,5 +85,6 @@ def test_a_run_against_a_target_loads_no_sandbox_and_no_iri_grammar(tmp_path: Pa
         "run", "--spec", AP_SPEC, "--base-url", f"http://127.0.0.1:{port}", "--report-dir", str(tmp_path / "r"),
     )  # fmt: skip
     assert process.returncode == 3, process.stderr[-2000:]
-    assert "schemathesis" in modules  # the run got as far as the engine
-    assert _loaded(modules, SANDBOX_ONLY + IRI_GRAMMAR) == []
+    assert "apiconform.runner.preflight" in modules  # the run got as far as the probe
+    engine = ("schemathesis", "hypothesis", "jsonschema", "httpx", "apiconform.runner.engine")
+    assert _loaded(modules, engine + SANDBOX_ONLY + IRI_GRAMMAR) == []

@@ -160,12 +160,10 @@ def run(
     interrupted by SIGINT/SIGTERM (reports written, marked interrupted).
     """
     from apiconform.cli import reports
-    from apiconform.cli.cache import use_user_cache
 
     out = Output(color=color)
     stopper = RunStopper()
     stopper.install()
-    use_user_cache()
     try:
         try:
             result, paths = _run(
@@ -249,9 +247,15 @@ def _run(
 
 def _execute(settings: RunSettings, workers: int, out: Output, stopper: RunStopper) -> RunResult:
     """In this process, or in worker processes when asked for more than one and there is work for them."""
+    from apiconform.runner.preflight import reach
+
+    # The first request goes out before the engine loads: an unreachable target is exit 3 in a moment.
+    settings = reach(settings)
     from apiconform.cli import parallel
+    from apiconform.cli.cache import use_user_cache
     from apiconform.runner import run as run_suite
 
+    use_user_cache()
     for api in settings.apis:
         # Which evidence rule judged each document decides what can fail the run; say it before any result.
         out.line(f"apiconform: {api.spec.name}: {api.spec.contract.rule.description}")

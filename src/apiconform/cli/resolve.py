@@ -19,7 +19,6 @@ from apiconform.config.loader import CONFIG_FILENAME, discover, from_path
 from apiconform.config.models import DEFAULT_TOKEN_ENV, ConfigFile, TargetConfig
 from apiconform.core.errors import ConfigError, OverlayError, SpecError, UsageError
 from apiconform.runner.credentials import BasicCredentials, ClientCredentials, TokenSource
-from apiconform.runner.lifecycle.tokens import token_roles
 from apiconform.runner.limits import RunLimits
 from apiconform.runner.settings import (
     CREDENTIAL_HEADERS,
@@ -360,6 +359,9 @@ def settings_for_sandbox(request: RunRequest, config: ConfigFile, sandbox: Sandb
 
 def _issuer_login(spec: SpecDocument, sandbox: Sandbox) -> TokenSource | None:
     """The API that issues tokens is tested with one of its own: the demo client logs in through it."""
+    # The lifecycles load the engine; a run against a target gets its probe out before they load.
+    from apiconform.runner.lifecycle.tokens import token_roles
+
     roles = token_roles(spec)
     if roles is None:
         return None

@@ -28,8 +28,6 @@ from urllib.parse import urlsplit
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
-from schemathesis.core.transport import is_event_stream
-from schemathesis.transport.requests import SameHostRedirectsSession
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
@@ -237,7 +235,7 @@ class BoundedAdapter(HTTPAdapter):
                 cert=cert,
                 proxies=dict(proxies) if proxies is not None else None,
             )
-            if not is_event_stream(response.headers.get("Content-Type")):
+            if not _event_stream(response):
                 _read_capped(response, exchange)
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             if watchdog.expired:
@@ -295,8 +293,17 @@ def bounded_session(
     *, timeout: float, max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES, max_redirects: int = DEFAULT_MAX_REDIRECTS
 ) -> requests.Session:
     """A session that follows redirects within one host only, at most `max_redirects`, every request bounded."""
+    # schemathesis is loaded here, not with this module: the run's probe goes out before the engine loads.
+    from schemathesis.transport.requests import SameHostRedirectsSession  # noqa: PLC0415 - see above
+
     session = SameHostRedirectsSession()
     session.headers.clear()
     session.max_redirects = max_redirects
     mount_bounds(session, timeout=timeout, max_bytes=max_bytes)
     return session
+
+
+def _event_stream(response: requests.Response) -> bool:
+    """A stream is never read to its end: it has none."""
+    essence = (response.headers.get("Content-Type") or "").split(";", 1)[0]
+    return essence.strip().lower() == "text/event-stream"

@@ -13,12 +13,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from apiconform.core.errors import CredentialsError, TargetUnreachable
 from apiconform.specs.security import SecurityScheme
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["ACCESS_TOKEN_REFERENCE", "BasicCredentials", "ClientCredentials", "Credential", "TokenSource"]
 
@@ -93,6 +94,8 @@ class TokenSource:
         if self.credentials.scope:
             form["scope"] = self.credentials.scope
         url = self.credentials.token_url
+        import httpx  # noqa: PLC0415 - only a client-credentials flow needs it, after the run's probe
+
         try:
             response = httpx.post(url, data=form, timeout=TOKEN_TIMEOUT, verify=self.verify)
         except httpx.TransportError as exc:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
-from urllib.parse import urlsplit
 
 import httpx
 import schemathesis
@@ -35,6 +34,7 @@ from apiconform.runner.lifecycle import run_lifecycles
 from apiconform.runner.limits import RequestGate, RunLimitReached, StopFlag, stop_reason
 from apiconform.runner.observations import EnumObserver
 from apiconform.runner.placement import authenticate
+from apiconform.runner.preflight import check_selection, one_per_host
 from apiconform.runner.probe import probe
 from apiconform.runner.problems import transport_problem
 from apiconform.runner.progress import ProgressCallback, ProgressEvent, RunStarted, Tracker
@@ -64,10 +64,7 @@ def run(
 
     `stop` set (by a signal handler) ends the run at its next request; what it found is returned, marked stopped.
     """
-    _check_include(settings)
-    # A shard left empty (more shards than operations) is a run that tests nothing, not an error.
-    if not any(not reason for reason in dataclasses.replace(settings, shard=None).skip_reasons().values()):
-        raise UsageError("nothing to test: no selected operation is served by the target")
+    check_selection(settings)
     redactor = Redactor(settings.secrets, secret_headers=settings.secret_headers)
     for secret, reference in settings.secret_references:
         redactor.add(secret, reference=reference)
@@ -75,12 +72,13 @@ def run(
         redactor.allow(value)
     gate = RequestGate(settings.limits, stop=stop)
     observer = EnumObserver()
-    for base_url in _one_per_host(api.base_url for api in settings.apis):
+    for base_url in one_per_host(api.base_url for api in settings.apis):
         try:
             gate.acquire()
         except RunLimitReached:
             break  # stopped before it began: every operation is reported untested
-        probe(base_url, verify=settings.tls_verify)
+        if base_url not in settings.reached:  # the CLI probes before it loads the engine (`preflight.py`)
+            probe(base_url, verify=settings.tls_verify)
     # After the reachability probe (an unreachable target is exit 3 whatever else is wrong), before any test.
     missing = settings.missing_credentials()
     if missing is not None:
@@ -475,29 +473,6 @@ def _curl(recorder: ScenarioRecorder, case_id: str, code_sample: str, redactor: 
     request = interaction.request
     headers = {name: ", ".join(values) for name, values in request.headers.items()}
     return redactor.curl(request.method, request.uri, headers, body=request.body)
-
-
-def _one_per_host(base_urls: Iterable[str]) -> list[str]:
-    """A host that answers serves every API under it: one probe per scheme, host and port, not one per API.
-
-    A base URL that does not parse is probed as it is, so it fails with its own one-line error.
-    """
-    chosen: dict[object, str] = {}
-    for base_url in base_urls:
-        try:
-            parts = urlsplit(base_url)
-            origin: object = (parts.scheme.lower(), parts.hostname, parts.port) if parts.hostname else base_url
-        except ValueError:
-            origin = base_url
-        chosen.setdefault(origin, base_url)
-    return list(chosen.values())
-
-
-def _check_include(settings: RunSettings) -> None:
-    known = {operation.label for api in settings.apis for operation in api.spec.operations}
-    unknown = sorted(settings.include - known)
-    if unknown:
-        raise UsageError(f"--include names no operation of the selected specs: {', '.join(map(repr, unknown))}")
 
 
 def _one_line(text: str) -> str:

@@ -9,16 +9,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
+from http import HTTPStatus
 from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any
-
-import httpx
-from schemathesis import AuthContext, BaseSchema
 
 from apiconform.core.redaction import Redactor
 from apiconform.runner.credentials import ACCESS_TOKEN_REFERENCE, Credential
 
 if TYPE_CHECKING:
+    from schemathesis import AuthContext, BaseSchema
     from schemathesis.generation.case import Case
 
     from apiconform.runner.settings import ApiTarget
@@ -140,5 +139,5 @@ def authenticate(schema: BaseSchema, api: ApiTarget, redactor: Redactor) -> None
                 apply([placement], headers=case.headers, query=case.query, cookies=case.cookies, token=token)
 
     refresh = max(1, int(min((source.seconds_left for source in sources), default=STATIC_REFRESH_SECONDS)))
-    retry = [httpx.codes.UNAUTHORIZED.value] if sources else []
+    retry = [HTTPStatus.UNAUTHORIZED.value] if sources else []
     schema.auth(refresh_interval=refresh, retry_on=retry)(RunCredentials)

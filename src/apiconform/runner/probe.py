@@ -5,7 +5,7 @@ from __future__ import annotations
 import requests
 
 from apiconform.core.errors import TargetUnreachable, UsageError
-from apiconform.runner.bounded import bounded_exchange, bounded_session
+from apiconform.runner.bounded import bounded_exchange, mount_bounds
 from apiconform.runner.problems import ProblemKind, transport_problem
 
 __all__ = ["probe"]
@@ -23,7 +23,10 @@ def probe(base_url: str, *, verify: bool | str = True, timeout: float = PROBE_TI
     The probe is bounded like every request of a run: `timeout` seconds in total, however slowly the
     target answers, and no redirect followed.
     """
-    session = bounded_session(timeout=timeout, max_bytes=PROBE_MAX_BYTES)
+    # A plain session: the probe follows no redirect, and schemathesis's session would load the engine.
+    session = requests.Session()
+    session.headers.clear()
+    mount_bounds(session, timeout=timeout, max_bytes=PROBE_MAX_BYTES)
     try:
         with bounded_exchange(timeout=timeout, max_bytes=PROBE_MAX_BYTES):
             session.get(base_url, timeout=timeout, verify=verify, allow_redirects=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from apiconform.checks import REPLACED_CHECKS
 from apiconform.core.results import shard_skip_reason
 from apiconform.runner.credentials import BasicCredentials, Credential, TokenSource
 from apiconform.runner.limits import RunLimits
@@ -124,6 +123,8 @@ class RunSettings:
     token_env: str = "APICONFORM_TOKEN"
     # The run goes without credentials on purpose (`--no-credentials`), though the document requires some.
     no_credentials: bool = False
+    # Base URLs already probed before the engine loaded (`runner/preflight.py`): not probed again.
+    reached: frozenset[str] = frozenset()
 
     def missing_credentials(self) -> str | None:
         """Why the run cannot authenticate where the document requires it, or None.
@@ -201,7 +202,7 @@ class RunSettings:
             # a seeded run depend on what earlier runs left in `.hypothesis/`. Every phase and example still runs.
             "generation": {"max-examples": self.max_examples, "mode": "all", "no-shrink": True, "database": "none"},
             "phases": {phase: {"enabled": phase in self.phases} for phase in PHASES},
-            "checks": {name: {"enabled": False} for name in REPLACED_CHECKS},
+            "checks": {name: {"enabled": False} for name in _replaced_checks()},
         }
         # Credentials are not configured here: one auth provider (engine.py) places them per operation.
         if api.headers:
@@ -230,3 +231,10 @@ def acts_on(spec: SpecDocument, label: str, name: str) -> bool:
         return True
     resource = "/".join(segments[: last + 1])
     return spec.operation("get", resource) is not None and spec.operation("get", path) is None
+
+
+def _replaced_checks() -> tuple[str, ...]:
+    # Imported here: the checks register with schemathesis, which a run loads only after its probe.
+    from apiconform.checks import REPLACED_CHECKS  # noqa: PLC0415 - see above
+
+    return REPLACED_CHECKS

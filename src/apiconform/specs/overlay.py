@@ -21,16 +21,18 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote, urlsplit
 
-import jsonschema
 import yaml
 from jsonpath_rfc9535 import JSONPathError, JSONPathNode, JSONPathQuery
 from jsonpath_rfc9535 import compile as compile_jsonpath
 
 from apiconform.core.errors import OverlayError
 from apiconform.core.results import OverlayInfo
+
+if TYPE_CHECKING:
+    import jsonschema
 
 __all__ = ["Overlay", "OverlayAction", "apply_overlays", "read_overlay"]
 
@@ -209,5 +211,7 @@ def _describe(error: jsonschema.ValidationError) -> str:
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema  # noqa: PLC0415 - only a run given overlays pays for the validator
+
     text = resources.files("apiconform.specs").joinpath("overlay.schema.json").read_text(encoding="utf-8")
     return jsonschema.Draft202012Validator(json.loads(text))

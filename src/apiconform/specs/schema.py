@@ -26,7 +26,17 @@ class Schema:
     References are followed on first use, so building the model of a large document stays cheap.
     """
 
-    __slots__ = ("_children", "_evidence", "_followed", "doc_default", "inherited", "origin", "resolver")
+    __slots__ = (
+        "_children",
+        "_evidence",
+        "_followed",
+        "_parts",
+        "_properties",
+        "doc_default",
+        "inherited",
+        "origin",
+        "resolver",
+    )
 
     def __init__(self, resolver: Resolver, origin: Located, *, evidence: Evidence, doc: str = "") -> None:
         self.resolver = resolver
@@ -36,6 +46,9 @@ class Schema:
         self._followed: tuple[Located, Mapping[str, Any]] | None = None
         self._evidence: Evidence | None = None
         self._children: dict[str | int, Schema | None] = {}
+        # Walks ask the same schema for the same steps once per response: each is built once.
+        self._properties: dict[str, Schema] | None = None
+        self._parts: dict[str, list[Schema]] = {}
 
     @classmethod
     def at(cls, resolver: Resolver, origin: Located, *, evidence: Evidence, doc: str = "") -> Schema:
@@ -93,20 +106,26 @@ class Schema:
         return Schema.at(self.resolver, self.resolver.child(base, *parts), evidence=self.evidence, doc=self.doc)
 
     def properties(self) -> dict[str, Schema]:
-        found = self.node.get("properties")
-        if not isinstance(found, Mapping):
-            return {}
-        return {str(name): self._sub("properties", name) for name, child in found.items() if isinstance(child, Mapping)}
+        if self._properties is None:
+            found = self.node.get("properties")
+            named = found.items() if isinstance(found, Mapping) else ()
+            self._properties = {
+                str(name): self._sub("properties", name) for name, child in named if isinstance(child, Mapping)
+            }
+        return self._properties
 
     def items(self) -> Schema | None:
-        return self._sub("items") if isinstance(self.node.get("items"), Mapping) else None
+        return self.child(0)
 
     def parts(self, keyword: str = "allOf") -> Iterator[Schema]:
-        listed = self.node.get(keyword)
-        if isinstance(listed, list):
-            for index, part in enumerate(listed):
-                if isinstance(part, Mapping):
-                    yield self._sub(keyword, index)
+        if keyword not in self._parts:
+            listed = self.node.get(keyword)
+            self._parts[keyword] = (
+                [self._sub(keyword, index) for index, part in enumerate(listed) if isinstance(part, Mapping)]
+                if isinstance(listed, list)
+                else []
+            )
+        return iter(self._parts[keyword])
 
     def child(self, segment: str | int, depth: int = 0) -> Schema | None:
         """The subschema judging one step of an instance; a node's own keywords win over its `allOf` parts."""
@@ -117,10 +136,10 @@ class Schema:
 
     def _child(self, segment: str | int, depth: int) -> Schema | None:
         if isinstance(segment, int):
-            return self.items()
-        properties = self.node.get("properties")
-        if isinstance(properties, Mapping) and isinstance(properties.get(segment), Mapping):
-            return self._sub("properties", segment)
+            return self._sub("items") if isinstance(self.node.get("items"), Mapping) else None
+        own = self.properties().get(segment)
+        if own is not None:
+            return own
         if depth < MAX_DEPTH:
             for part in self.parts():
                 found = part.child(segment, depth + 1)

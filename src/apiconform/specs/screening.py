@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -194,7 +194,11 @@ def _meta_schema_warnings(raw: Mapping[str, Any], version: str) -> list[Document
 
 @cache
 def _meta_validator(version: str) -> Any:
-    schema = resources.files("openapi_spec_validator").joinpath("resources", "schemas", version, "schema.json")
+    # The package's meta-schema files, found without importing it (its `__init__` loads pydantic: 0.2 s).
+    found = find_spec("openapi_spec_validator")
+    if found is None or not found.submodule_search_locations:
+        raise ModuleNotFoundError("openapi-spec-validator is not installed", name="openapi_spec_validator")
+    schema = Path(next(iter(found.submodule_search_locations)), "resources", "schemas", version, "schema.json")
     return jsonschema_rs.validator_for(json.loads(schema.read_text(encoding="utf-8")))
 
 
