@@ -548,6 +548,8 @@ class Results:
     startup: dict[str, Sample] = field(default_factory=dict)
     scale: dict[tuple[str, int], Sample] = field(default_factory=dict)
     profiles: list[Profile] = field(default_factory=list)
+    # (alone, each of two at once) seconds of one CPU-bound loop: at the start and at the end.
+    calibrations: list[tuple[Sample, list[Sample]]] = field(default_factory=list)
     load_start: str = field(default_factory=_loadavg)
     fingerprint_start: str = field(default_factory=_fingerprint)
     known_id: str = ""
@@ -590,6 +592,31 @@ def full_runs(results: Results, repeats: int, max_examples: int | None) -> None:
             results.full_durations += [d for d in [_report_duration(Path(directory))] if d is not None]
         results.full.append(sample)
         _log(sample, f"full default run #{repeat + 1}")
+
+
+CALIBRATION_LOOP = "s = 0\nfor i in range(25_000_000):\n    s += i"
+
+
+def calibrate(results: Results) -> None:
+    """The machine's own speed and two-process ceiling, from one pure-Python loop alone and two at once.
+
+    A shared virtual machine's two cores are not always two cores' worth: when both are busy each may run
+    slower (a host's hyperthreads, a noisy neighbour). Two loops at once taking longer than one alone bound
+    what any two-process split (`--workers 2`, two shards) can gain here, whatever the split.
+    """
+    command = [PYTHON, "-c", CALIBRATION_LOOP]
+    alone = measure(command, timeout=SMALL_RUN_TIMEOUT, memory=False)
+    with ThreadPoolExecutor(2) as pool:
+        pair = list(pool.map(lambda _: measure(command, timeout=SMALL_RUN_TIMEOUT, memory=False, quiet=False), (1, 2)))
+    results.calibrations.append((alone, pair))
+    _say(f"  one loop alone {alone.wall:.2f}s; two at once {', '.join(f'{s.wall:.2f}s' for s in pair)}")
+
+
+def ceiling(calibration: tuple[Sample, list[Sample]]) -> float | None:
+    """How much faster two processes finish two loops than one process does: 2.0 on two real cores."""
+    alone, pair = calibration
+    slowest = max((sample.wall for sample in pair), default=0.0)
+    return 2 * alone.wall / slowest if slowest else None
 
 
 def _median_wall(samples: list[Sample]) -> float:
@@ -1084,6 +1111,7 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
             " are inflated accordingly"
         ),
         f"- load average at start: {results.load_start}; at the end: {_loadavg()}",
+        *_calibration_lines(results),
         "",
     ]
 
@@ -1137,6 +1165,7 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
         (
             f"| `--workers 2` ≥ {TARGETS['workers_speedup']} × `--workers 1` on 2 cores "
             f"| {_fmt(s.w1_wall, '.1f', ' s')} → {_fmt(s.w2_wall, '.1f', ' s')} = {_fmt(speedup, '.2f', ' ×')} "
+            f"(this machine's own two-process ceiling: {_ceilings(results)}) "
             f"| {_verdict(None if speedup is None else speedup >= TARGETS['workers_speedup'])} |"
         ),
         (
@@ -1379,6 +1408,23 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
     if results.skipped:
         lines += ["## Skipped (time budget or missing tool)", "", *(f"- {item}" for item in results.skipped), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _ceilings(results: Results) -> str:
+    found = [ceiling(calibration) for calibration in results.calibrations]
+    return " and ".join(_fmt(value, ".2f", " ×") for value in found) or "not measured"
+
+
+def _calibration_lines(results: Results) -> list[str]:
+    lines = []
+    for when, (alone, pair) in zip(("start", "end"), results.calibrations, strict=False):
+        lines.append(
+            f"- the machine at the {when}: one CPU-bound Python loop (`{CALIBRATION_LOOP.splitlines()[1]} ...`) "
+            f"takes {alone.wall:.2f} s alone, {' and '.join(f'{sample.wall:.2f} s' for sample in pair)} as two at "
+            f"once: two processes here finish {_fmt(ceiling((alone, pair)), '.2f', ' ×')} the work of one "
+            "in the same time (2.00 × on two whole cores); every two-process figure below is bounded by it"
+        )
+    return lines
 
 
 def _per_request(wall: float | None, samples: list[Sample]) -> float | None:
@@ -1714,6 +1760,8 @@ def benchmark(quick: bool, output: Path, command_line: str) -> None:
     max_examples = 5 if quick else None
     extra = ["--max-examples", str(max_examples)] if max_examples else []
     # Every figure of issue 17's table first; the extras (shards one by one, both at once) last, as budget allows.
+    _say("0. the machine: one CPU-bound loop alone and two at once")
+    calibrate(results)
     _say("1. full default run")
     full_runs(results, repeats=1 if quick else 2, max_examples=max_examples)
     _say("2./3. side by side with st, the httpx loop, start-up")
@@ -1735,6 +1783,8 @@ def benchmark(quick: bool, output: Path, command_line: str) -> None:
     _say("5. shards one by one and both at once (extras)")
     shard_runs(results, max_examples=max_examples)
     concurrent_shards(results, max_examples=max_examples)
+    _say("0. the machine again, at the end")
+    calibrate(results)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render(results, command_line), encoding="utf-8")
     _say(f"wrote {output} after {time.monotonic() - results.started:.0f}s")
