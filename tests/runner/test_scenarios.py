@@ -78,7 +78,9 @@ components:
 """
 
 
-def _app(faults: set[str]) -> Starlette:  # noqa: C901 - one small app with a switch per fault reads best whole
+def _app(faults: set[str], seen: list[str] | None = None) -> Starlette:  # noqa: C901 - one app, a switch per fault
+    seen = [] if seen is None else seen
+
     def authorised(request: Request) -> str | None:
         header = request.headers.get("authorization", "")
         if "accept-any-token" in faults and header.startswith("Bearer "):
@@ -88,9 +90,12 @@ def _app(faults: set[str]) -> Starlette:  # noqa: C901 - one small app with a sw
         return {f"Bearer {TOKEN}": TOKEN, f"Bearer {OTHER}": OTHER}.get(header)
 
     async def get_item(request: Request) -> JSONResponse:
+        seen.append(request.headers.get("authorization", ""))
         who = authorised(request)
         if who is None:
-            return JSONResponse({"error": "unauthorized"}, status_code=401)
+            # A token it does not know, refused as a bad request rather than as unauthorised.
+            invalid = "invalid-token-400" in faults and bool(request.headers.get("authorization"))
+            return JSONResponse({"error": "unauthorized"}, status_code=400 if invalid else 401)
         item = next((item for item in ITEMS if item["id"] == request.path_params["id"]), None)
         if item is None and "403-unknown" in faults:
             return JSONResponse({"error": "forbidden"}, status_code=403)
@@ -148,6 +153,8 @@ CASES = [
     ("ignore-default", CheckClass.DEFAULT, "GET /items", "Default pagesize=3"),
     ("ignore-cap", CheckClass.DEFAULT, "GET /items", "above its cap"),
     ("no-fallback", CheckClass.DEFAULT, "GET /items", "fall back"),
+    # Judged on schemathesis's own invalid-credential probe, which this run does not repeat.
+    ("invalid-token-400", CheckClass.ERROR_CODE, "GET /items/{id}", "refused with 400, not 401"),
 ]
 
 
@@ -170,6 +177,19 @@ class TestScenarios:
         assert matching, found
         assert all(finding["severity"] == "failure" for finding in matching)
         assert all(TOKEN not in finding["curl"] and OTHER not in finding["curl"] for finding in found)
+
+
+def test_credential_probes_schemathesis_sent_are_judged_not_repeated(spec: SpecDocument) -> None:
+    """schemathesis's ignored_auth asks each read once without credentials and once with an invalid one: so
+    does the auth scenario, which judges those answers instead of sending its own malformed token again."""
+    seen: list[str] = []
+    with serve(_app(set(), seen)) as url:
+        api = ApiTarget(spec=spec, base_url=url, token=TOKEN, params={"id": ["it-1"]}, expired_token=EXPIRED)
+        result = run(RunSettings(apis=[api], target_name="test", max_examples=3))
+    assert [finding for finding in result.findings if finding.phase == "scenario"] == []
+    assert [header for header in seen if "SCHEMATHESIS-INVALID" in header]  # schemathesis asked
+    assert [header for header in seen if "apiconform.malformed" in header] == []  # and was not asked again
+    assert f"Bearer {EXPIRED}" in seen  # a question schemathesis does not ask is still sent
 
 
 def test_sender_waits_out_a_busy_answer(spec: SpecDocument) -> None:

@@ -81,6 +81,9 @@ class Redactor:
             for match in pattern.finditer(text):
                 self.add(match.group(1), minimum=MIN_LEARNT_LENGTH)
 
+    def holds_secret(self, value: str) -> bool:
+        return self._pattern is not None and self._pattern.search(value) is not None
+
     def text(self, value: str) -> str:
         self.learn(value)
         if self._pattern is None:

@@ -27,6 +27,7 @@ from apiconform.core.findings import Finding, ResponseSnapshot
 from apiconform.core.redaction import Redactor
 from apiconform.core.results import COMPLETED, OperationResult, RunResult, SpecInfo, TargetInfo, shard_skip_reason
 from apiconform.core.vocabulary import CheckClass
+from apiconform.runner.auth_answers import AuthAnswers
 from apiconform.runner.bridge import bounded_client
 from apiconform.runner.hints import mark_unreached
 from apiconform.runner.known import known_ids_guard
@@ -157,7 +158,8 @@ def _run_api(
     schema = schemathesis.openapi.from_dict(prepared, config=config).include(name=sorted(selected))
     authenticate(schema, api, redactor)
     guard = known_ids_guard(api) if api.allow_writes or api.writable else None
-    gate_schema(schema, gate, secret_headers=settings.secret_headers, guard=guard)
+    auth_answers = AuthAnswers(redactor, PUBLIC_CREDENTIALS)
+    gate_schema(schema, gate, secret_headers=settings.secret_headers, guard=guard, auth_answers=auth_answers)
     seen: dict[FindingKey, int] = {}
     stream = from_schema(schema).execute()
     gate.on_stop(stream.stop)
@@ -167,8 +169,9 @@ def _run_api(
             _observe(event.recorder, api.spec, observer)
             refusals.count_recorded(api, event.recorder)
     _after_engine(
-        api, settings, frozenset(selected), outcomes, result, seen, redactor, gate, observer, tracker, refusals
-    )
+        api, settings, frozenset(selected), outcomes, result, seen, redactor, gate, observer, tracker, refusals,
+        auth_answers,
+    )  # fmt: skip
 
 
 def _after_engine(
@@ -183,6 +186,7 @@ def _after_engine(
     observer: EnumObserver,
     tracker: Tracker,
     refusals: Refusals,
+    auth_answers: AuthAnswers,
 ) -> None:
     """Scenarios per operation, then lifecycles across operations: what schemathesis does not generate.
 
@@ -200,7 +204,7 @@ def _after_engine(
         for label in sorted(selected):
             try:
                 scenario = _bounded_scenarios(
-                    api, operations[label], client, redactor, gate, (observe, counted), result, seen
+                    api, operations[label], client, redactor, gate, (observe, counted, auth_answers), result, seen
                 )
             except RunLimitReached:
                 return
@@ -361,14 +365,14 @@ def _bounded_scenarios(
     client: httpx.Client,
     redactor: Redactor,
     gate: RequestGate,
-    callbacks: tuple[Callable[[Operation, int, str, bytes], None], Callable[[Operation, int], None]],
+    callbacks: tuple[Callable[[Operation, int, str, bytes], None], Callable[[Operation, int], None], AuthAnswers],
     result: RunResult,
     seen: dict[FindingKey, int],
 ) -> ScenarioOutcome:
     """The scenarios of one operation; a request that gets no usable response ends them, and says why."""
-    on_response, on_counted = callbacks
+    on_response, on_counted, auth_answers = callbacks
     try:
-        return run_scenarios(api, operation, client, redactor, gate, on_response, on_counted)
+        return run_scenarios(api, operation, client, redactor, gate, on_response, on_counted, auth_answers.answer)
     except httpx.HTTPError as exc:
         _scenario_trouble(exc, api.spec, operation.label, result, seen, redactor)
         return ScenarioOutcome()

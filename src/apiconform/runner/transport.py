@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from schemathesis.core.transport import DEFAULT_RESPONSE_TIMEOUT
 from schemathesis.transport.requests import RequestsTransport
 
+from apiconform.runner.auth_answers import AuthAnswers
 from apiconform.runner.bounded import bounded_exchange, bounded_session, mount_bounds
 from apiconform.runner.limits import RequestGate
 from apiconform.runner.replay import Replays
@@ -45,6 +46,7 @@ class _GatedTransport(RequestsTransport):
         gate: RequestGate,
         secret_headers: frozenset[str],
         guard: Callable[[Case[Any]], None] | None = None,
+        auth_answers: AuthAnswers | None = None,
     ) -> None:
         super().__init__()
         self._copy_serializers_from(inner)
@@ -52,6 +54,7 @@ class _GatedTransport(RequestsTransport):
         self._secret_headers = secret_headers
         self._replays = Replays()
         self._guard = guard
+        self._auth_answers = auth_answers
 
     def send(self, case: Case[Any], *, session: requests.Session | None = None, **kwargs: Any) -> Response:
         if self._guard is not None:
@@ -68,6 +71,7 @@ class _GatedTransport(RequestsTransport):
             key = self._replays.key(case, lambda: self.serialize_case(case, **kwargs), sending)
             answer = self._replays.answer(key, case)
             if answer is not None:
+                self._note(case, answer, checked=own is not None)
                 return answer
             mount_bounds(sending, timeout=timeout, max_bytes=limits.max_response_bytes)
             try:
@@ -83,7 +87,13 @@ class _GatedTransport(RequestsTransport):
             self._replays.written(response.status_code)
         elif truncation(response) is None:
             self._replays.keep(key, response)
+        self._note(case, response, checked=own is not None)
         return response
+
+    def _note(self, case: Case[Any], response: Response, *, checked: bool) -> None:
+        """A check's own request (it comes without the run's session) may be a credential probe worth keeping."""
+        if checked and self._auth_answers is not None:
+            self._auth_answers.note(case.operation.label, response)
 
     def _send_gated(
         self, case: Case[Any], session: requests.Session, timeout: float, kwargs: dict[str, Any]
@@ -127,12 +137,15 @@ def gate_schema(
     *,
     secret_headers: Iterable[str] = (),
     guard: Callable[[Case[Any]], None] | None = None,
+    auth_answers: AuthAnswers | None = None,
 ) -> None:
     """Give this schema (only) a transport that asks the gate before every request and bounds each one.
 
-    `guard` sees (and may change) every case before it is sent: known ids are kept out of writes.
+    `guard` sees (and may change) every case before it is sent: known ids are kept out of writes;
+    `auth_answers` keeps schemathesis's credential probes for the auth scenario.
     """
-    transport = _GatedTransport(schema.transport, gate, frozenset(name.lower() for name in secret_headers), guard)
+    secret = frozenset(name.lower() for name in secret_headers)
+    transport = _GatedTransport(schema.transport, gate, secret, guard, auth_answers)
     base = type(schema)
     gated = type(base.__name__, (base,), {"__slots__": (), "transport": property(lambda _: transport)})
     schema.__class__ = gated

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import httpx
 
 from apiconform.core.redaction import Redactor
+from apiconform.runner.auth_answers import Condition, RecordedAnswer
 from apiconform.runner.limits import RequestGate
 from apiconform.runner.scenarios._kit import ScenarioOutcome, Sender
 from apiconform.runner.scenarios.auth import auth_conditions
@@ -33,6 +34,7 @@ def run_scenarios(
     gate: RequestGate,
     on_response: Callable[[Operation, int, str, bytes], None],
     on_counted: Callable[[Operation, int], None] = lambda *_: None,
+    recorded: Callable[[str, Condition], RecordedAnswer | None] = lambda *_: None,
 ) -> ScenarioOutcome:
     """Every scenario that applies to `operation`; RunLimitReached from the gate ends them early."""
     sender = Sender(
@@ -43,6 +45,7 @@ def run_scenarios(
         gate=gate,
         on_response=on_response,
         on_counted=on_counted,
+        recorded=recorded,
     )
     total = ScenarioOutcome()
     for scenario in SCENARIOS:

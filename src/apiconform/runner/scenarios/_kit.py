@@ -15,6 +15,7 @@ from apiconform.checks.identity import identity_violations
 from apiconform.core.findings import Finding, ResponseSnapshot
 from apiconform.core.redaction import Redactor
 from apiconform.core.vocabulary import CheckClass, Evidence
+from apiconform.runner.auth_answers import Condition, RecordedAnswer
 from apiconform.runner.credentials import ACCESS_TOKEN_REFERENCE, Credential
 from apiconform.runner.limits import RequestGate
 from apiconform.runner.placement import Placement, apply, cookie_header, required_schemes
@@ -65,6 +66,8 @@ class Sender:
     # Every answer to a request that was meant to get through (not a deliberate probe): see runner/refusals.py.
     on_counted: Callable[[Operation, int], None] = lambda *_: None
     counted: bool = True
+    # What schemathesis's own credential probes got for an operation (`runner/auth_answers.py`).
+    recorded: Callable[[str, Condition], RecordedAnswer | None] = lambda *_: None
 
     @property
     def is_read(self) -> bool:
@@ -164,6 +167,21 @@ class Sender:
         )
         curl = self.redactor.curl(self.operation.method, full_url, headers, body=content)
         return Exchange(url=full_url, response=response, curl=curl, snapshot=snapshot)
+
+    def replay(self, condition: Condition) -> Exchange | None:
+        """Schemathesis's answer to the same question, judged here as if this scenario had asked it."""
+        answer = self.recorded(self.operation.label, condition)
+        if answer is None:
+            return None
+        request = httpx.Request(answer.method, answer.url, headers=answer.request_headers)
+        response = httpx.Response(answer.status, headers=answer.headers, content=answer.body, request=request)
+        snapshot = ResponseSnapshot.from_text(
+            status=answer.status,
+            headers=self.redactor.headers(answer.headers),
+            text=self.redactor.text(response.text),
+        )
+        curl = self.redactor.curl(answer.method, answer.url, answer.request_headers)
+        return Exchange(url=answer.url, response=response, curl=curl, snapshot=snapshot)
 
     def _place(self, credential: str, headers: dict[str, str], params: dict[str, Any]) -> None:
         cookies: dict[str, str] = {}

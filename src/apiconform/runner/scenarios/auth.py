@@ -15,6 +15,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from apiconform.core.vocabulary import CheckClass, Evidence
+from apiconform.runner.auth_answers import Condition
 from apiconform.runner.scenarios._kit import ScenarioOutcome, Sender
 
 __all__ = ["auth_conditions"]
@@ -31,6 +32,8 @@ class _Condition:
     # The token sent in the scheme's place, after its prefix; None sends no credential at all.
     credential: str | None
     expected: str
+    # The same question schemathesis's `ignored_auth` asks; where it has, its answer is judged instead.
+    asked_by_schemathesis: Condition | None = None
     # schemathesis's ignored_auth already fails a 2xx without credentials; report it once.
     report_success: bool = True
 
@@ -46,8 +49,8 @@ def auth_conditions(sender: Sender) -> ScenarioOutcome:
     # Refusals are what these probes ask for; they say nothing about whether the run's credentials work.
     sender = dataclasses.replace(sender, counted=False)
     conditions = [
-        _Condition("no credentials", None, "401", report_success=False),
-        _Condition("a malformed token", malformed, "401"),
+        _Condition("no credentials", None, "401", report_success=False, asked_by_schemathesis=Condition.NO_CREDENTIALS),
+        _Condition("a malformed token", malformed, "401", asked_by_schemathesis=Condition.INVALID_CREDENTIAL),
     ]
     if sender.api.expired_token:
         conditions.append(_Condition("an expired token", sender.api.expired_token, "401"))
@@ -55,8 +58,9 @@ def auth_conditions(sender: Sender) -> ScenarioOutcome:
     if sender.api.other_token and sender.documented("403") is not None and sender.path_parameters():
         conditions.append(_Condition("another organisation's token", sender.api.other_token, "403"))
     for condition in conditions:
-        exchange = sender.send(path, credential=condition.credential)
-        outcome.requests += 1
+        asked = sender.replay(condition.asked_by_schemathesis) if condition.asked_by_schemathesis else None
+        exchange = asked or sender.send(path, credential=condition.credential)
+        outcome.requests += 0 if asked else 1
         status = exchange.status
         common = {"source": SOURCE, "expected": f"status {condition.expected} for {condition.name}"}
         if status < 300 and condition.report_success:  # noqa: PLR2004 - the 2xx class
