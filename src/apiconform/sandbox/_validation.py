@@ -81,8 +81,9 @@ class _Parameter:
 @dataclass(frozen=True, slots=True)
 class _Media:
     validator: _Validator
-    # Top-level properties the schema types as arrays, so a form's repeated field reads as a list.
-    arrays: frozenset[str]
+    schema: Schema | None
+    # A form's fields by name, so each one's text reads as its property's type (a repeated one as a list).
+    fields: dict[str, Mapping[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,15 @@ class RequestContract:
             for parameter in operation.parameters
         ]
         self.body = _body(operation, validators)
+
+    def path_fits(self, values: Mapping[str, str]) -> bool:
+        """Whether the path parameters take these values: which of two look-alike templates a path names."""
+        for parameter in self.parameters:
+            if parameter.location == "path":
+                value = _coerce([values.get(parameter.name, "")], parameter.schema)
+                if next(iter(parameter.validator.iter_errors(value)), None) is not None:
+                    return False
+        return True
 
     def parse(self, request: Request, raw_body: bytes) -> Inputs:
         """The request's typed inputs; raises Invalid when the contract does not allow them."""
@@ -169,14 +179,17 @@ class RequestContract:
             message = f"unsupported media type {media_type or '(none)'!r}"
             raise Invalid((message,), locations=frozenset({"body"}), media_type=True)
         try:
-            body = _decode(media_type, content_type, raw_body, media.arrays)
+            body = _decode(media_type, content_type, raw_body, media.fields)
         except ValueError as exc:
             problems.append(f"the body is not valid {media_type}: {exc}")
             return None, media_type
+        if not _decodable(media_type):
+            # XML, octet streams, text: no faithful reading into the schema's terms, so nothing to refuse.
+            return body, media_type
         problems.extend(
             f"body{_where(error.absolute_path)}: {error.message}"
             for error in media.validator.iter_errors(body)
-            if error.validator not in self.ignored
+            if error.validator not in self.ignored and not _read_only_required(media.schema, error)
         )
         return body, media_type
 
@@ -188,11 +201,28 @@ def _body(operation: Operation, validators: Validators) -> _Body | None:
     for media_type, definition in operation.request_body.content.items():
         schema = definition.schema
         properties = schema.properties() if schema is not None else {}
-        arrays = frozenset(name for name, child in properties.items() if child.get("type") == "array")
         media[media_type.lower()] = _Media(
-            validator=_AgainstSchema(validators, schema) if schema is not None else _ANYTHING, arrays=arrays
+            validator=_AgainstSchema(validators, schema) if schema is not None else _ANYTHING,
+            schema=schema,
+            fields={name: child.node for name, child in properties.items()},
         )
     return _Body(required=operation.request_body.required, media=media)
+
+
+def _decodable(media_type: str) -> bool:
+    """Whether a body of this media type is read into the terms its schema judges (JSON, or a form's fields)."""
+    return media_type == "application/json" or media_type.endswith("+json") or media_type in FORM_MEDIA_TYPES
+
+
+def _read_only_required(schema: Schema | None, error: jsonschema.ValidationError) -> bool:
+    """A missing property the schema marks `readOnly`: OpenAPI requires it of responses only, never of a request."""
+    if schema is None or error.validator != "required" or not isinstance(error.instance, Mapping):
+        return False
+    listed = error.validator_value if isinstance(error.validator_value, list) else []
+    missing = [name for name in listed if isinstance(name, str) and name not in error.instance]
+    name = next((name for name in missing if error.message == f"{name!r} is a required property"), None)
+    child = schema.at_path(list(error.absolute_path)).child(name) if name is not None else None
+    return child is not None and child.get("readOnly") is True
 
 
 def _multi(items: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -211,6 +241,11 @@ def _coerce(raw: list[str], schema: Mapping[str, Any]) -> Any:
     if len(raw) != 1:
         return raw
     return _scalar(raw[0], schema)
+
+
+def _is(schema: Mapping[str, Any], kind: str) -> bool:
+    kinds = schema.get("type")
+    return kinds == kind or (isinstance(kinds, list) and kind in kinds)
 
 
 def _items(schema: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -233,7 +268,7 @@ def _scalar(value: str, schema: Mapping[str, Any]) -> Any:
     return value
 
 
-def _decode(media_type: str, content_type: str, raw: bytes, arrays: frozenset[str]) -> Any:
+def _decode(media_type: str, content_type: str, raw: bytes, fields: Mapping[str, Mapping[str, Any]]) -> Any:
     if media_type == "application/json" or media_type.endswith("+json"):
         try:
             return json.loads(raw)
@@ -244,19 +279,25 @@ def _decode(media_type: str, content_type: str, raw: bytes, arrays: frozenset[st
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ValueError(str(exc)) from None
-        return _form(parse_qsl(text, keep_blank_values=True), arrays)
+        return _form(parse_qsl(text, keep_blank_values=True), fields)
     if media_type == "multipart/form-data":
-        return _form(_multipart(content_type, raw) if raw.strip() else [], arrays)
+        return _form(_multipart(content_type, raw) if raw.strip() else [], fields)
     return raw.decode("utf-8", errors="replace")
 
 
-def _form(pairs: list[tuple[str, str]], arrays: frozenset[str]) -> dict[str, Any]:
-    """Form fields as the body schema types them: repeated names become arrays only where it wants one."""
+def _form(pairs: list[tuple[str, str]], fields: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Form fields as the body schema types them, since a form carries text only.
+
+    `true` is a boolean where the property is one, and repeated names an array only where it wants one.
+    """
     values: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in arrays:
-            values.setdefault(name, []).append(value)
-        elif name in values:
+    for name, text in pairs:
+        schema = fields.get(name, {})
+        if _is(schema, "array"):
+            values.setdefault(name, []).append(_scalar(text, _items(schema)))
+            continue
+        value = _scalar(text, schema)
+        if name in values:
             previous = values[name]
             values[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
         else:
