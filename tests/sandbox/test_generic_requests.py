@@ -30,6 +30,18 @@ WIDGET: Final = {
         "tags": {"type": "array", "items": {"type": "integer"}},
     },
 }
+ARRAY_OF_INTEGERS: Final = {"type": "array", "items": {"type": "integer"}}
+FILTER: Final = {
+    "type": "object",
+    "properties": {"status": {"type": "string", "enum": ["paid", "open"]}, "min": {"type": "integer"}},
+}
+STATUS: Final = {"anyOf": [{"type": "string", "enum": ["failed"]}, {"type": "integer", "minimum": 100}]}
+
+
+def _query(name: str, schema: dict[str, Any], **serialization: Any) -> dict[str, Any]:
+    return {"name": name, "in": "query", "schema": schema, **serialization}
+
+
 DOCUMENT: Final[dict[str, Any]] = {
     "openapi": "3.0.3",
     "info": {"title": "Widget Requests", "version": "1"},
@@ -50,7 +62,22 @@ DOCUMENT: Final[dict[str, Any]] = {
                     "400": {"description": "refused"},
                 },
             }
-        }
+        },
+        "/search": {
+            "get": {
+                "parameters": [
+                    _query("ids", ARRAY_OF_INTEGERS, explode=False),
+                    _query("tags", {"type": "array", "items": {"type": "string"}}, style="pipeDelimited"),
+                    _query("words", {"type": "array", "items": {"type": "string"}}, style="spaceDelimited"),
+                    _query("filter", FILTER, style="deepObject", required=True),
+                    _query("page", {"type": "object", "properties": {"limit": {"type": "integer"}}}),
+                    _query("point", {"type": "object", "properties": {"x": {"type": "integer"}}}, explode=False),
+                    _query("statuses[]", {"type": "array", "items": STATUS}),
+                    {"name": "X-Ids", "in": "header", "schema": ARRAY_OF_INTEGERS},
+                ],
+                "responses": {"200": {"description": "found"}, "400": {"description": "refused"}},
+            }
+        },
     },
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
@@ -166,3 +193,49 @@ def test_look_alike_templates_answered_by_the_one_that_fits(
         assert response.headers["allow"] == "GET, PUT, HEAD"
     else:
         assert response.json() == {"kind": kind}
+
+
+SEARCH: Final = "filter[status]=paid"
+
+
+@pytest.mark.parametrize(
+    ("query", "headers", "status"),
+    [
+        (f"{SEARCH}&filter[min]=3", {}, 200),
+        ("filter[min]=x", {}, 400),
+        ("filter[status]=lost", {}, 400),
+        ("ids=1", {}, 400),
+        (f"{SEARCH}&ids=1,2,3", {}, 200),
+        (f"{SEARCH}&ids=1,x", {}, 400),
+        (f"{SEARCH}&tags=a|b&words=a%20b", {}, 200),
+        (f"{SEARCH}&limit=5", {}, 200),
+        (f"{SEARCH}&limit=five", {}, 400),
+        (f"{SEARCH}&point=x,1", {}, 200),
+        (f"{SEARCH}&point=x,one", {}, 400),
+        (f"{SEARCH}&statuses[]=404&statuses[]=failed", {}, 200),
+        (f"{SEARCH}&statuses[]=lost", {}, 400),
+        (SEARCH, {"X-Ids": "1,2"}, 200),
+        (SEARCH, {"X-Ids": "1,b"}, 400),
+    ],
+    ids=[
+        "deep-object",
+        "deep-object-wrong-type",
+        "deep-object-outside-enum",
+        "required-deep-object-missing",
+        "form-not-exploded-array",
+        "form-not-exploded-array-wrong-item",
+        "pipe-and-space-delimited",
+        "exploded-form-object",
+        "exploded-form-object-wrong-type",
+        "form-not-exploded-object",
+        "form-not-exploded-object-wrong-type",
+        "bracketed-name-any-of-items",
+        "bracketed-name-outside-any-of",
+        "simple-header-array",
+        "simple-header-array-wrong-item",
+    ],
+)
+def test_parameters_read_as_serialized(client: httpx.Client, query: str, headers: dict[str, str], status: int) -> None:
+    """Each parameter decoded per its `style` and `explode` (OpenAPI 3), then judged by its schema."""
+    response = client.get(f"/search?{query}", headers=headers)
+    assert response.status_code == status, response.text

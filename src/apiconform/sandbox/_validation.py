@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 from urllib.parse import parse_qsl
 
 import jsonschema
@@ -76,6 +76,10 @@ class _Parameter:
     required: bool
     schema: Mapping[str, Any]
     validator: _Validator
+    style: str = "form"
+    explode: bool = True
+    # Property schemas of an object parameter, so each serialized property reads as its own type.
+    properties: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +114,12 @@ class RequestContract:
                 required=parameter.required,
                 schema=parameter.schema.node if parameter.schema is not None else {},
                 validator=_AgainstSchema(validators, parameter.schema) if parameter.schema is not None else _ANYTHING,
+                style=_style(parameter.location, parameter.raw),
+                explode=bool(parameter.raw.get("explode", _style(parameter.location, parameter.raw) == "form")),
+                properties={
+                    name: child.node
+                    for name, child in (parameter.schema.properties() if parameter.schema is not None else {}).items()
+                },
             )
             for parameter in operation.parameters
         ]
@@ -130,24 +140,20 @@ class RequestContract:
         locations: set[str] = set()
         inputs = Inputs()
         query = _multi(request.query_params.multi_items())
+        targets = {"path": inputs.path, "query": inputs.query, "header": inputs.headers}
         for parameter in self.parameters:
-            if parameter.location == "path":
-                raw: list[str] | None = [str(request.path_params.get(parameter.name, ""))]
-                target = inputs.path
-            elif parameter.location == "query":
-                raw = query.get(parameter.name)
-                target = inputs.query
-            elif parameter.location == "header":
-                raw = request.headers.getlist(parameter.name) or None
-                target = inputs.headers
-            else:
+            target = targets.get(parameter.location)
+            if target is None:
                 continue
+            raw = _wire(parameter, request, query)
             found = len(problems)
-            if raw is None:
+            value = _read(parameter, raw, query)
+            if value is _ABSENT:
                 if parameter.required:
                     problems.append(f"{parameter.location} parameter {parameter.name!r} is required")
+            elif value is _OPAQUE:
+                target[parameter.name] = raw  # a serialization this sandbox does not decode: taken, not judged
             else:
-                value = _coerce(raw, parameter.schema)
                 problems.extend(
                     f"{parameter.location} parameter {parameter.name!r}: {error.message}"
                     for error in parameter.validator.iter_errors(value)
@@ -225,6 +231,88 @@ def _read_only_required(schema: Schema | None, error: jsonschema.ValidationError
     return child is not None and child.get("readOnly") is True
 
 
+def _wire(parameter: _Parameter, request: Request, query: Mapping[str, list[str]]) -> list[str] | None:
+    """The parameter's text as the request carries it; None when absent."""
+    if parameter.location == "path":
+        return [str(request.path_params.get(parameter.name, ""))]
+    if parameter.location == "query":
+        return query.get(parameter.name)
+    return request.headers.getlist(parameter.name) or None
+
+
+_ABSENT: Final = object()
+_OPAQUE: Final = object()
+_STYLES: Final = {"query": "form", "cookie": "form", "path": "simple", "header": "simple"}
+_DELIMITERS: Final = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+def _style(location: str, raw: Mapping[str, Any]) -> str:
+    return str(raw.get("style") or _STYLES.get(location, "form"))
+
+
+def _read(parameter: _Parameter, raw: list[str] | None, query: Mapping[str, list[str]]) -> Any:
+    """A parameter's value as OpenAPI serializes it (its `style` and `explode`), typed by its schema.
+
+    _ABSENT when the request does not carry it, _OPAQUE for a serialization this sandbox does not decode
+    (matrix and label paths, nested deepObject keys), which it then takes rather than refuses.
+    """
+    schema = parameter.schema
+    if parameter.location == "query" and _is_object(schema) and (parameter.style == "deepObject" or parameter.explode):
+        return _exploded_object(parameter, query)
+    if raw is None:
+        return _ABSENT
+    delimiter = _DELIMITERS.get(parameter.style)
+    if delimiter is None:
+        return _OPAQUE
+    if _is(schema, "array"):
+        exploded = parameter.explode and parameter.location in {"query", "cookie"}
+        texts = raw if exploded else [part for text in raw for part in text.split(delimiter)]
+        return [_scalar(text, _items(schema)) for text in texts]
+    if _is_object(schema) and len(raw) == 1:
+        return _flat_object(parameter, raw[0], delimiter)
+    return _coerce(raw, schema)
+
+
+def _exploded_object(parameter: _Parameter, query: Mapping[str, list[str]]) -> Any:
+    """`filter[status]=paid` (deepObject) or `status=paid` (an exploded form object): one key per property."""
+    values: dict[str, Any] = {}
+    deep = parameter.style == "deepObject"
+    prefix = f"{parameter.name}["
+    for key, texts in query.items():
+        if deep and key.startswith(prefix) and key.endswith("]"):
+            name = key[len(prefix) : -1]
+            if "[" in name or "]" in name:
+                return _OPAQUE  # nested objects have no standard serialization
+        elif not deep and key in parameter.properties:
+            name = key
+        else:
+            continue
+        values[name] = _coerce(texts, parameter.properties.get(name, {}))
+    if values:
+        return values
+    # An exploded form object with no listed property present may still carry others (additionalProperties).
+    return _OPAQUE if parameter.required and not deep else _ABSENT
+
+
+def _flat_object(parameter: _Parameter, text: str, delimiter: str) -> Any:
+    """`a,1,b,2`, or `a=1,b=2` where exploded (headers and paths): a flat object's properties."""
+    parts = text.split(delimiter)
+    if parameter.explode:
+        pairs = [part.partition("=") for part in parts]
+        if any(not separator for _, separator, _ in pairs):
+            return _OPAQUE
+        items = [(name, value) for name, _, value in pairs]
+    else:
+        if len(parts) % 2:
+            return _OPAQUE
+        items = list(zip(parts[::2], parts[1::2], strict=True))
+    return {name: _scalar(value, parameter.properties.get(name, {})) for name, value in items}
+
+
+def _is_object(schema: Mapping[str, Any]) -> bool:
+    return _is(schema, "object") or ("type" not in schema and "properties" in schema)
+
+
 def _multi(items: list[tuple[str, str]]) -> dict[str, list[str]]:
     values: dict[str, list[str]] = {}
     for name, value in items:
@@ -243,6 +331,17 @@ def _coerce(raw: list[str], schema: Mapping[str, Any]) -> Any:
     return _scalar(raw[0], schema)
 
 
+def _kinds(schema: Mapping[str, Any]) -> list[Any]:
+    """The types a value may take: its own, or its `anyOf`/`oneOf` branches' (`404` or `"failed"`)."""
+    kinds = schema.get("type")
+    found = list(kinds) if isinstance(kinds, list) else [kinds]
+    for keyword in ("anyOf", "oneOf"):
+        branches = schema.get(keyword)
+        for branch in branches if isinstance(branches, list) else []:
+            found += _kinds(branch) if isinstance(branch, Mapping) else []
+    return found
+
+
 def _is(schema: Mapping[str, Any], kind: str) -> bool:
     kinds = schema.get("type")
     return kinds == kind or (isinstance(kinds, list) and kind in kinds)
@@ -254,8 +353,7 @@ def _items(schema: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _scalar(value: str, schema: Mapping[str, Any]) -> Any:
-    kinds = schema.get("type")
-    kinds = kinds if isinstance(kinds, list) else [kinds]
+    kinds = _kinds(schema)
     if "integer" in kinds and _INTEGER.fullmatch(value):
         return int(value)
     if "number" in kinds and _NUMBER.fullmatch(value):
