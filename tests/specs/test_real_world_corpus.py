@@ -40,15 +40,6 @@ WEBHOOKS_LINE: Final = (
 LARGE: Final = frozenset(
     {"stripe.json", "twilio-api.json", "xero-accounting.yaml", "lago.yaml", "apideck-accounting.yaml"}
 )
-# Issue #12 is open: these documents still fail against our own generic sandbox, which is apiconform's bug
-# (strict: the day one passes, this list must shrink). Each reason is what the failing run shows.
-KNOWN_FAILING: Final = {
-    "overseerr.yaml": "the generic sandbox refuses some valid requests with 400 (query encodings)",
-    "petstore-v2.yaml": "an XML-only `POST /pet` answered with a status the document does not list",
-    "twilio-api.json": "the generic sandbox refuses valid requests with 400 (`http_methods[]` arrays)",
-    "xero-accounting.yaml": "the generic sandbox refuses valid requests with 400",
-    "lago.yaml": "one generated body fails its own schema",
-}
 RUN_TIMEOUT_SECONDS: Final = 900
 TOKEN: Final = "corpus-token"
 
@@ -65,10 +56,7 @@ def _documents() -> list[Any]:
 
 
 def _marks(name: str) -> list[pytest.MarkDecorator]:
-    marks = [pytest.mark.slow] if name in LARGE else []
-    if name in KNOWN_FAILING:
-        marks.append(pytest.mark.xfail(strict=True, reason=f"issue #12 open: {KNOWN_FAILING[name]}"))
-    return marks
+    return [pytest.mark.slow] if name in LARGE else []
 
 
 def _run(document: Path, directory: Path) -> subprocess.CompletedProcess[str]:
