@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from schemathesis.core.parameters import ParameterLocation
@@ -10,7 +12,7 @@ from schemathesis.generation import GenerationMode
 from schemathesis.generation.meta import CaseMetadata, ComponentInfo, CoverageScenario, GenerationInfo, PhaseInfo
 
 from apiconform.checks.classify import classify_failure
-from apiconform.checks.negation import negated_evidence
+from apiconform.checks.negation import negated_evidence, refused_path
 from apiconform.core.vocabulary import Evidence
 from apiconform.specs import SpecDocument, load_spec
 
@@ -87,3 +89,40 @@ class TestNegatedEvidence:
             meta=_meta(ParameterLocation.QUERY, "includeclosed"),
         )
         assert judged.evidence is Evidence.INFERRED
+
+
+USERS = {
+    "openapi": "3.0.3",
+    "info": {"title": "Users", "version": "1"},
+    "paths": {
+        "/users/{userId}/keys/{key}": {
+            "parameters": [
+                {"name": "userId", "in": "path", "required": True, "schema": {"type": "number"}},
+                {"name": "key", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^k[0-9]+$"}},
+            ],
+            "get": {"responses": {"200": {"description": "ok"}}},
+        }
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("values", "refused"),
+    [
+        ({"userId": 5, "key": "k1"}, False),
+        ({"userId": "5", "key": "k1"}, False),
+        ({"userId": "2.5", "key": "k1"}, False),
+        ({"userId": "string", "key": "k1"}, True),
+        ({"userId": 5, "key": "x1"}, True),
+        ({}, False),
+    ],
+    ids=["typed", "numeric-text", "decimal-text", "text-for-a-number", "pattern-refuses", "no-values"],
+)
+def test_refused_path(tmp_path: Path, values: dict[str, Any], refused: bool) -> None:
+    """A value a stateful link fed into a path that its parameter refuses makes the request invalid."""
+    path = tmp_path / "users.json"
+    path.write_text(json.dumps(USERS), encoding="utf-8")
+    spec = load_spec(path)
+    operation = spec.operation("get", "/users/{userId}/keys/{key}")
+    assert operation is not None
+    assert refused_path(spec, operation, values) is refused

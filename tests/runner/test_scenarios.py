@@ -217,9 +217,10 @@ def test_sender_waits_out_a_busy_answer(spec: SpecDocument) -> None:
         ({"type": "string"}, True),
         ({"type": "string", "format": "uuid"}, True),
         ({"type": "integer"}, True),
+        ({"type": "number"}, True),
         ({"type": "string", "pattern": "^[0-9]{9}$"}, False),
     ],
-    ids=["string", "uuid", "integer", "pattern-refuses-the-stand-in"],
+    ids=["string", "uuid", "integer", "number", "pattern-refuses-the-stand-in"],
 )
 def test_exact_404_only_for_a_stand_in_the_schema_accepts(schema: dict[str, Any], fits: bool) -> None:
     """A stand-in id the parameter's schema refuses may rightly get 400, so only an accepted one demands 404."""

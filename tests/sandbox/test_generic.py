@@ -204,6 +204,28 @@ CASES: Final[dict[str, dict[str, Any]]] = {
     "any-of": {"anyOf": [{"type": "object", "required": ["a"], "properties": {"a": {"type": "boolean"}}}]},
     "all-of": {"allOf": [{"required": ["a"]}, {"properties": {"a": {"type": "string", "enum": ["x"]}}}]},
     "ref": {"$ref": "#/components/schemas/Invoice"},
+    "all-of-narrowed-deep": {
+        "type": "object",
+        "required": ["events"],
+        "properties": {
+            "events": {
+                "type": "array",
+                "items": {
+                    "allOf": [
+                        {
+                            "type": "object",
+                            "required": ["customer"],
+                            "properties": {"customer": {"type": "string", "nullable": True, "format": "uuid"}},
+                        },
+                        {
+                            "type": "object",
+                            "properties": {"customer": {"type": "string", "nullable": True, "enum": [None]}},
+                        },
+                    ]
+                },
+            }
+        },
+    },
     "wrong-example": {"type": "integer", "maximum": 3, "example": 7},
 }
 

@@ -40,6 +40,7 @@ MAX_ALL_OF = 8
 PARAMETER = re.compile(r"\{([^}/]+)\}")
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 INTEGER = re.compile(r"^[+-]?\d+$")
+NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ def identity_violations(
     for tie in ties:
         wanted = requested.get(tie.parameter)
         value = _at(instance, tie.field)
-        if _scalar(wanted) and _scalar(value) and not _same(wanted, value):
+        if _scalar(wanted) and _scalar(value) and _could_hold(tie.schema, wanted) and not _same(wanted, value):
             found.append(_violation(operation, status, tie, wanted, value))
     return found
 
@@ -185,6 +186,20 @@ def _scalar(value: Any) -> bool:
     return isinstance(value, str | int | float) and not isinstance(value, bool)
 
 
+def _could_hold(field: Schema, wanted: Any) -> bool:
+    """Whether the tied field could carry the requested value: a number field cannot carry `abc`, an integer `2.5`.
+
+    A document that types the path parameter as text and the field as a number leaves a server nothing to
+    answer a non-numeric id with; whether such an id may succeed is the unknown-id scenario's question.
+    """
+    if field.is_type("string") or not (field.is_type("integer") or field.is_type("number")):
+        return True
+    text = str(wanted)
+    if NUMBER.match(text) is None:
+        return False
+    return field.is_type("number") or float(text).is_integer()
+
+
 def _same(wanted: Any, value: Any) -> bool:
     """Compared as the path carries them: text, except that numbers and UUIDs have more than one spelling."""
     if isinstance(value, float) and value.is_integer():
@@ -192,6 +207,8 @@ def _same(wanted: Any, value: Any) -> bool:
     wanted_text, value_text = str(wanted), str(value)
     if isinstance(value, int) and INTEGER.match(wanted_text):
         return int(wanted_text) == value
+    if isinstance(value, int | float) and NUMBER.match(wanted_text):
+        return float(wanted_text) == value
     if UUID.match(wanted_text) and UUID.match(value_text):
         return wanted_text.lower() == value_text.lower()
     return wanted_text == value_text

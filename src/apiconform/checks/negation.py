@@ -8,7 +8,7 @@ status list it is also measured against.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from apiconform.core.vocabulary import Evidence
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from apiconform.specs.document import SpecDocument
     from apiconform.specs.model import Operation
 
-__all__ = ["negated_evidence"]
+__all__ = ["negated_evidence", "refused_path"]
 
 BODY = "body"
 
@@ -63,3 +63,35 @@ def _target_evidence(
     for parameter in operation.parameters:
         if (location is None or parameter.location == location) and (name is None or parameter.name == name):
             yield parameter.schema.evidence if parameter.schema is not None else parameter.evidence
+
+
+def refused_path(document: SpecDocument, operation: Operation, values: Mapping[str, Any] | None) -> bool:
+    """Whether a path carries a value its own parameter's schema refuses, whatever the case's mode says.
+
+    A stateful link may feed one response's field into another operation's path (`"string"` for a numeric
+    `{userId}`): that request is invalid, and how a server refuses it is no more documented than for a case
+    generated negative.
+    """
+    validators = document.contract.validators
+    for parameter in operation.parameters:
+        value = (values or {}).get(parameter.name)
+        if parameter.location != "path" or parameter.schema is None or value is None:
+            continue
+        if not any(validators.is_valid(parameter.schema, reading) is not False for reading in _readings(value)):
+            return True
+    return False
+
+
+def _readings(value: Any) -> list[Any]:
+    """A path value as a server may type it: the text itself, or the number or boolean it spells."""
+    if not isinstance(value, str):
+        return [value]
+    readings: list[Any] = [value]
+    for parse in (int, float):
+        try:
+            readings.append(parse(value))
+        except ValueError:
+            continue
+    if value in {"true", "false"}:
+        readings.append(value == "true")
+    return readings

@@ -22,6 +22,7 @@ from schemathesis.engine.recorder import ScenarioRecorder
 from schemathesis.specs.openapi._auth_retry import INVALID_AUTH_HEADERS, INVALID_CREDENTIAL
 
 from apiconform.checks.classify import classes_exercised, classify_failure
+from apiconform.checks.negation import refused_path
 from apiconform.core.errors import UsageError
 from apiconform.core.findings import Finding, ResponseSnapshot
 from apiconform.core.redaction import Redactor
@@ -420,7 +421,8 @@ def _findings(recorder: ScenarioRecorder, spec: SpecDocument, phase: str, redact
                 document=spec,
                 operation=operation,
                 status=response.status_code if response is not None else None,
-                negative=meta is not None and meta.generation.mode.is_negative,
+                negative=(meta is not None and meta.generation.mode.is_negative)
+                or (node is not None and refused_path(spec, operation, node.value.path_parameters)),
                 meta=meta,
             )
             snapshot = None

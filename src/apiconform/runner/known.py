@@ -36,7 +36,10 @@ def known_ids_guard(api: ApiTarget) -> Callable[[Case[Any]], None]:
             if parameter.location == "path"
         }
         for name, value in list(values.items()):
+            schema = schemas.get(name)
+            if schema is not None and "enum" in schema:
+                continue  # one of a fixed set of values names a state or an action, never a resource of its own
             if str(value) in known.get(name, frozenset()) and acts_on(api.spec, label, name):
-                values[name] = unknown_value(schemas.get(name))
+                values[name] = unknown_value(schema)
 
     return guard

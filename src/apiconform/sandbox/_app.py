@@ -14,6 +14,7 @@ import base64
 import binascii
 import hmac
 import json
+import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from http import HTTPStatus
@@ -64,6 +65,7 @@ IGNORED_KEYWORDS = {Fault.AMILI_PAGING_CAP_IGNORED: frozenset({"maximum"})}
 INVALID_REQUEST = (400, 422)
 INVALID_PATH = (400, 404, 422)
 UNSUPPORTED_MEDIA_TYPE = (415, 400, 422)
+PARAMETER = re.compile(r"\{([^}/]+)\}")
 ANONYMOUS = Principal(subject="anonymous", organizations=frozenset(), clients=frozenset(), scopes=frozenset())
 
 
@@ -151,9 +153,14 @@ def build_app(
         served[spec.name] = (
             frozenset(operation.operation_id for operation in spec.operations) if vendor is not None else frozenset()
         )
-        routes += [
-            Route(f"/{spec.name}{path}", _PathEndpoint(by_path[path])) for path in sorted(by_path, key=_concrete_first)
-        ]
+        by_shape: dict[str, list[str]] = {}
+        for path in sorted(by_path, key=_concrete_first):
+            by_shape.setdefault(PARAMETER.sub("{}", path), []).append(path)
+        for paths in by_shape.values():
+            app: _PathEndpoint | _SharedShape = _PathEndpoint(by_path[paths[0]])
+            if len(paths) > 1:
+                app = _SharedShape(spec, [(path, _PathEndpoint(by_path[path])) for path in paths])
+            routes.append(Route(f"/{spec.name}{paths[0]}", app))
     return Starlette(routes=routes, exception_handlers={HTTPException: _http_error}), served
 
 
@@ -173,22 +180,66 @@ class _PathEndpoint:
 
     def __init__(self, endpoints: dict[str, Callable[[Request], Awaitable[Response]]]) -> None:
         self.endpoints = endpoints
-        methods = [method.upper() for method in HTTP_METHODS if method in endpoints]
-        if "GET" in methods and "HEAD" not in methods:
-            methods.append("HEAD")
-        self.allow = ", ".join(methods)
+        self.allow = _allow(endpoints)
+
+    def method(self, requested: str) -> str | None:
+        """The documented method that answers `requested` (GET answers HEAD); None when none does."""
+        method = requested.lower()
+        method = "get" if method == "head" and "head" not in self.endpoints else method
+        return method if method in self.endpoints else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        method = request.method.lower()
-        endpoint = self.endpoints.get("get" if method == "head" and "head" not in self.endpoints else method)
-        if endpoint is None:
+        method = self.method(request.method)
+        if method is None:
             response: Response = error_response(
                 405, f"{request.method} is not supported here; use {self.allow}", {"Allow": self.allow}
             )
         else:
-            response = await endpoint(request)
+            response = await self.endpoints[method](request)
         await response(scope, receive, send)
+
+
+class _SharedShape:
+    """Templates no router tells apart (Xero's `.../Attachments/{AttachmentID}` and `.../{FileName}`).
+
+    A request goes to the first whose method it uses and whose path parameters take its values, as a
+    server reading the value would choose; the parameters are renamed to that template's own names.
+    """
+
+    def __init__(self, spec: SpecDocument, templates: list[tuple[str, _PathEndpoint]]) -> None:
+        self.templates = [(PARAMETER.findall(path), endpoint) for path, endpoint in templates]
+        self.contracts = {
+            (operation.path, operation.method): RequestContract(spec, operation)
+            for path, _ in templates
+            for operation in spec.operations
+            if operation.path == path
+        }
+        self.paths = [path for path, _ in templates]
+        self.allow = _allow({method: None for _, endpoint in templates for method in endpoint.endpoints})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        values = list(scope.get("path_params", {}).values())
+        requested = str(scope.get("method", "GET"))
+        serving = []
+        for path, (names, endpoint) in zip(self.paths, self.templates, strict=True):
+            method = endpoint.method(requested)
+            if method is not None:
+                params = dict(zip(names, values, strict=False))
+                serving.append((self.contracts[path, method].path_fits(params), params, endpoint))
+        if not serving:
+            message = f"{requested} is not supported here; use {self.allow}"
+            await error_response(405, message, {"Allow": self.allow})(scope, receive, send)
+            return
+        _, params, endpoint = next((candidate for candidate in serving if candidate[0]), serving[0])
+        await endpoint({**scope, "path_params": params}, receive, send)
+
+
+def _allow(methods: Mapping[str, object]) -> str:
+    allowed = [method.upper() for method in HTTP_METHODS if method in methods]
+    if "GET" in allowed and "HEAD" not in allowed:
+        allowed.append("HEAD")
+    return ", ".join(allowed)
 
 
 def _endpoint(

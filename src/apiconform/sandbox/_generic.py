@@ -22,6 +22,7 @@ from apiconform.sandbox._instances import Instances
 from apiconform.sandbox._storage import Store
 from apiconform.specs.document import SpecDocument
 from apiconform.specs.model import Operation, is_json
+from apiconform.specs.schema import Schema
 
 __all__ = ["generic_api"]
 
@@ -36,6 +37,7 @@ class _Answer:
     status: int
     media_type: str | None
     body: bytes
+    schema: Schema | None = None
 
 
 def generic_api(spec: SpecDocument) -> VendorApi:
@@ -86,7 +88,13 @@ def _responder(operation: Operation, instances: Instances, known: dict[str, str]
             chosen = answer("missing") or chosen
         if chosen.media_type is None:
             return Response(status_code=chosen.status)
-        body = _naming(chosen.body, dict(request.path_params)) if chosen.status < BAD_REQUEST else chosen.body
+        body = chosen.body
+        if chosen.status < BAD_REQUEST:
+            named = _naming(chosen.body, dict(request.path_params))
+            # A value the field cannot take (2.5 for an integer id) leaves the body as built: valid first.
+            schema = chosen.schema
+            if named != body and (schema is None or instances.contract.validators.is_valid(schema, json.loads(named))):
+                body = named
         return Response(body, status_code=chosen.status, media_type=chosen.media_type)
 
     return respond
@@ -112,8 +120,12 @@ def _naming(body: bytes, requested: dict[str, str]) -> bytes:
 
 
 def _typed(value: str, like: Any) -> Any:
-    if isinstance(like, int):
-        return int(value) if value.lstrip("-").isdigit() else like
+    if isinstance(like, int | float) and not isinstance(like, bool):
+        try:
+            number = float(value)
+        except ValueError:
+            return like
+        return int(number) if number.is_integer() and "e" not in value.lower() else number
     return value if isinstance(like, str) else like
 
 
@@ -138,7 +150,7 @@ def _answer(operation: Operation, instances: Instances, status: int) -> _Answer 
     examples = [media.raw["example"]] if "example" in media.raw else []
     examples += list(media.examples.values())
     body = instances.of(media.schema, examples)
-    return _Answer(status, _JSON if "*" in media.name else media.name, json.dumps(body).encode())
+    return _Answer(status, _JSON if "*" in media.name else media.name, json.dumps(body).encode(), media.schema)
 
 
 def _known_path(operation: Operation, instances: Instances) -> dict[str, str]:

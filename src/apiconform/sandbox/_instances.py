@@ -89,8 +89,11 @@ class Instances:
             if value is not None and _plausible(node, value):
                 return value
         own = self._typed(schema, _kind(node), depth)
-        for part in schema.parts("allOf"):
+        parts = list(schema.parts("allOf"))
+        for part in parts:
             own = _merge(self.build(part, depth), own)
+        if isinstance(own, dict) and len(parts) > 1:
+            own = self._agreed(own, parts, depth)
         one_of = sorted(schema.parts("oneOf"), key=_cost)
         if one_of:
             return self._one_of(schema, one_of, own, depth)
@@ -98,6 +101,18 @@ class Instances:
         if any_of:
             return _merge(self.build(any_of[0], depth), own)
         return own
+
+    def _agreed(self, merged: dict[str, Any], parts: list[Schema], depth: int) -> dict[str, Any]:
+        """Each property as every `allOf` part allows it: one part's value another part narrows is rebuilt.
+
+        Lago's events extend a record with `lago_customer_id: {type: "null"}`, optional and so not built
+        deep down, while the record's own part built an id.
+        """
+        for part in parts:
+            for name, child in part.properties().items():
+                if name in merged and self.contract.validators.is_valid(child, merged[name]) is False:
+                    merged[name] = self.build(child, depth + 1)
+        return merged
 
     def _one_of(self, schema: Schema, branches: list[Schema], own: Any, depth: int) -> Any:
         candidates = [_merge(self.build(branch, depth), own) for branch in branches]

@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 from urllib.parse import parse_qsl
 
 import jsonschema
@@ -76,13 +76,18 @@ class _Parameter:
     required: bool
     schema: Mapping[str, Any]
     validator: _Validator
+    style: str = "form"
+    explode: bool = True
+    # Property schemas of an object parameter, so each serialized property reads as its own type.
+    properties: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class _Media:
     validator: _Validator
-    # Top-level properties the schema types as arrays, so a form's repeated field reads as a list.
-    arrays: frozenset[str]
+    schema: Schema | None
+    # A form's fields by name, so each one's text reads as its property's type (a repeated one as a list).
+    fields: dict[str, Mapping[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,10 +114,25 @@ class RequestContract:
                 required=parameter.required,
                 schema=parameter.schema.node if parameter.schema is not None else {},
                 validator=_AgainstSchema(validators, parameter.schema) if parameter.schema is not None else _ANYTHING,
+                style=_style(parameter.location, parameter.raw),
+                explode=bool(parameter.raw.get("explode", _style(parameter.location, parameter.raw) == "form")),
+                properties={
+                    name: child.node
+                    for name, child in (parameter.schema.properties() if parameter.schema is not None else {}).items()
+                },
             )
             for parameter in operation.parameters
         ]
         self.body = _body(operation, validators)
+
+    def path_fits(self, values: Mapping[str, str]) -> bool:
+        """Whether the path parameters take these values: which of two look-alike templates a path names."""
+        for parameter in self.parameters:
+            if parameter.location == "path":
+                value = _coerce([values.get(parameter.name, "")], parameter.schema)
+                if next(iter(parameter.validator.iter_errors(value)), None) is not None:
+                    return False
+        return True
 
     def parse(self, request: Request, raw_body: bytes) -> Inputs:
         """The request's typed inputs; raises Invalid when the contract does not allow them."""
@@ -120,24 +140,20 @@ class RequestContract:
         locations: set[str] = set()
         inputs = Inputs()
         query = _multi(request.query_params.multi_items())
+        targets = {"path": inputs.path, "query": inputs.query, "header": inputs.headers}
         for parameter in self.parameters:
-            if parameter.location == "path":
-                raw: list[str] | None = [str(request.path_params.get(parameter.name, ""))]
-                target = inputs.path
-            elif parameter.location == "query":
-                raw = query.get(parameter.name)
-                target = inputs.query
-            elif parameter.location == "header":
-                raw = request.headers.getlist(parameter.name) or None
-                target = inputs.headers
-            else:
+            target = targets.get(parameter.location)
+            if target is None:
                 continue
+            raw = _wire(parameter, request, query)
             found = len(problems)
-            if raw is None:
+            value = _read(parameter, raw, query)
+            if value is _ABSENT:
                 if parameter.required:
                     problems.append(f"{parameter.location} parameter {parameter.name!r} is required")
+            elif value is _OPAQUE:
+                target[parameter.name] = raw  # a serialization this sandbox does not decode: taken, not judged
             else:
-                value = _coerce(raw, parameter.schema)
                 problems.extend(
                     f"{parameter.location} parameter {parameter.name!r}: {error.message}"
                     for error in parameter.validator.iter_errors(value)
@@ -169,14 +185,17 @@ class RequestContract:
             message = f"unsupported media type {media_type or '(none)'!r}"
             raise Invalid((message,), locations=frozenset({"body"}), media_type=True)
         try:
-            body = _decode(media_type, content_type, raw_body, media.arrays)
+            body = _decode(media_type, content_type, raw_body, media.fields)
         except ValueError as exc:
             problems.append(f"the body is not valid {media_type}: {exc}")
             return None, media_type
+        if not _decodable(media_type):
+            # XML, octet streams, text: no faithful reading into the schema's terms, so nothing to refuse.
+            return body, media_type
         problems.extend(
             f"body{_where(error.absolute_path)}: {error.message}"
             for error in media.validator.iter_errors(body)
-            if error.validator not in self.ignored
+            if error.validator not in self.ignored and not _read_only_required(media.schema, error)
         )
         return body, media_type
 
@@ -188,11 +207,110 @@ def _body(operation: Operation, validators: Validators) -> _Body | None:
     for media_type, definition in operation.request_body.content.items():
         schema = definition.schema
         properties = schema.properties() if schema is not None else {}
-        arrays = frozenset(name for name, child in properties.items() if child.get("type") == "array")
         media[media_type.lower()] = _Media(
-            validator=_AgainstSchema(validators, schema) if schema is not None else _ANYTHING, arrays=arrays
+            validator=_AgainstSchema(validators, schema) if schema is not None else _ANYTHING,
+            schema=schema,
+            fields={name: child.node for name, child in properties.items()},
         )
     return _Body(required=operation.request_body.required, media=media)
+
+
+def _decodable(media_type: str) -> bool:
+    """Whether a body of this media type is read into the terms its schema judges (JSON, or a form's fields)."""
+    return media_type == "application/json" or media_type.endswith("+json") or media_type in FORM_MEDIA_TYPES
+
+
+def _read_only_required(schema: Schema | None, error: jsonschema.ValidationError) -> bool:
+    """A missing property the schema marks `readOnly`: OpenAPI requires it of responses only, never of a request."""
+    if schema is None or error.validator != "required" or not isinstance(error.instance, Mapping):
+        return False
+    listed = error.validator_value if isinstance(error.validator_value, list) else []
+    missing = [name for name in listed if isinstance(name, str) and name not in error.instance]
+    name = next((name for name in missing if error.message == f"{name!r} is a required property"), None)
+    child = schema.at_path(list(error.absolute_path)).child(name) if name is not None else None
+    return child is not None and child.get("readOnly") is True
+
+
+def _wire(parameter: _Parameter, request: Request, query: Mapping[str, list[str]]) -> list[str] | None:
+    """The parameter's text as the request carries it; None when absent."""
+    if parameter.location == "path":
+        return [str(request.path_params.get(parameter.name, ""))]
+    if parameter.location == "query":
+        return query.get(parameter.name)
+    return request.headers.getlist(parameter.name) or None
+
+
+_ABSENT: Final = object()
+_OPAQUE: Final = object()
+_STYLES: Final = {"query": "form", "cookie": "form", "path": "simple", "header": "simple"}
+_DELIMITERS: Final = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+def _style(location: str, raw: Mapping[str, Any]) -> str:
+    return str(raw.get("style") or _STYLES.get(location, "form"))
+
+
+def _read(parameter: _Parameter, raw: list[str] | None, query: Mapping[str, list[str]]) -> Any:
+    """A parameter's value as OpenAPI serializes it (its `style` and `explode`), typed by its schema.
+
+    _ABSENT when the request does not carry it, _OPAQUE for a serialization this sandbox does not decode
+    (matrix and label paths, nested deepObject keys), which it then takes rather than refuses.
+    """
+    schema = parameter.schema
+    if parameter.location == "query" and _is_object(schema) and (parameter.style == "deepObject" or parameter.explode):
+        return _exploded_object(parameter, query)
+    if raw is None:
+        return _ABSENT
+    delimiter = _DELIMITERS.get(parameter.style)
+    if delimiter is None:
+        return _OPAQUE
+    if _is(schema, "array"):
+        exploded = parameter.explode and parameter.location in {"query", "cookie"}
+        texts = raw if exploded else [part for text in raw for part in text.split(delimiter)]
+        return [_scalar(text, _items(schema)) for text in texts]
+    if _is_object(schema) and len(raw) == 1:
+        return _flat_object(parameter, raw[0], delimiter)
+    return _coerce(raw, schema)
+
+
+def _exploded_object(parameter: _Parameter, query: Mapping[str, list[str]]) -> Any:
+    """`filter[status]=paid` (deepObject) or `status=paid` (an exploded form object): one key per property."""
+    values: dict[str, Any] = {}
+    deep = parameter.style == "deepObject"
+    prefix = f"{parameter.name}["
+    for key, texts in query.items():
+        if deep and key.startswith(prefix) and key.endswith("]"):
+            name = key[len(prefix) : -1]
+            if "[" in name or "]" in name:
+                return _OPAQUE  # nested objects have no standard serialization
+        elif not deep and key in parameter.properties:
+            name = key
+        else:
+            continue
+        values[name] = _coerce(texts, parameter.properties.get(name, {}))
+    if values:
+        return values
+    # An exploded form object with no listed property present may still carry others (additionalProperties).
+    return _OPAQUE if parameter.required and not deep else _ABSENT
+
+
+def _flat_object(parameter: _Parameter, text: str, delimiter: str) -> Any:
+    """`a,1,b,2`, or `a=1,b=2` where exploded (headers and paths): a flat object's properties."""
+    parts = text.split(delimiter)
+    if parameter.explode:
+        pairs = [part.partition("=") for part in parts]
+        if any(not separator for _, separator, _ in pairs):
+            return _OPAQUE
+        items = [(name, value) for name, _, value in pairs]
+    else:
+        if len(parts) % 2:
+            return _OPAQUE
+        items = list(zip(parts[::2], parts[1::2], strict=True))
+    return {name: _scalar(value, parameter.properties.get(name, {})) for name, value in items}
+
+
+def _is_object(schema: Mapping[str, Any]) -> bool:
+    return _is(schema, "object") or ("type" not in schema and "properties" in schema)
 
 
 def _multi(items: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -213,14 +331,29 @@ def _coerce(raw: list[str], schema: Mapping[str, Any]) -> Any:
     return _scalar(raw[0], schema)
 
 
+def _kinds(schema: Mapping[str, Any]) -> list[Any]:
+    """The types a value may take: its own, or its `anyOf`/`oneOf` branches' (`404` or `"failed"`)."""
+    kinds = schema.get("type")
+    found = list(kinds) if isinstance(kinds, list) else [kinds]
+    for keyword in ("anyOf", "oneOf"):
+        branches = schema.get(keyword)
+        for branch in branches if isinstance(branches, list) else []:
+            found += _kinds(branch) if isinstance(branch, Mapping) else []
+    return found
+
+
+def _is(schema: Mapping[str, Any], kind: str) -> bool:
+    kinds = schema.get("type")
+    return kinds == kind or (isinstance(kinds, list) and kind in kinds)
+
+
 def _items(schema: Mapping[str, Any]) -> Mapping[str, Any]:
     items = schema.get("items")
     return items if isinstance(items, Mapping) else {}
 
 
 def _scalar(value: str, schema: Mapping[str, Any]) -> Any:
-    kinds = schema.get("type")
-    kinds = kinds if isinstance(kinds, list) else [kinds]
+    kinds = _kinds(schema)
     if "integer" in kinds and _INTEGER.fullmatch(value):
         return int(value)
     if "number" in kinds and _NUMBER.fullmatch(value):
@@ -233,7 +366,7 @@ def _scalar(value: str, schema: Mapping[str, Any]) -> Any:
     return value
 
 
-def _decode(media_type: str, content_type: str, raw: bytes, arrays: frozenset[str]) -> Any:
+def _decode(media_type: str, content_type: str, raw: bytes, fields: Mapping[str, Mapping[str, Any]]) -> Any:
     if media_type == "application/json" or media_type.endswith("+json"):
         try:
             return json.loads(raw)
@@ -244,19 +377,25 @@ def _decode(media_type: str, content_type: str, raw: bytes, arrays: frozenset[st
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ValueError(str(exc)) from None
-        return _form(parse_qsl(text, keep_blank_values=True), arrays)
+        return _form(parse_qsl(text, keep_blank_values=True), fields)
     if media_type == "multipart/form-data":
-        return _form(_multipart(content_type, raw) if raw.strip() else [], arrays)
+        return _form(_multipart(content_type, raw) if raw.strip() else [], fields)
     return raw.decode("utf-8", errors="replace")
 
 
-def _form(pairs: list[tuple[str, str]], arrays: frozenset[str]) -> dict[str, Any]:
-    """Form fields as the body schema types them: repeated names become arrays only where it wants one."""
+def _form(pairs: list[tuple[str, str]], fields: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Form fields as the body schema types them, since a form carries text only.
+
+    `true` is a boolean where the property is one, and repeated names an array only where it wants one.
+    """
     values: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in arrays:
-            values.setdefault(name, []).append(value)
-        elif name in values:
+    for name, text in pairs:
+        schema = fields.get(name, {})
+        if _is(schema, "array"):
+            values.setdefault(name, []).append(_scalar(text, _items(schema)))
+            continue
+        value = _scalar(text, schema)
+        if name in values:
             previous = values[name]
             values[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
         else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from apiconform.core.vocabulary import CheckClass
+from apiconform.core.vocabulary import CheckClass, Evidence
 from apiconform.runner.scenarios._kit import ScenarioOutcome, Sender
 from apiconform.specs.schema import Schema
 from apiconform.specs.validation import Validators
@@ -84,7 +84,9 @@ def unknown_resource(sender: Sender) -> ScenarioOutcome:
                 exchange,
                 source=SOURCE,
                 check=CheckClass.STATUS_CODE,
-                evidence=sender.operation.status_codes_evidence,
+                # A stand-in the parameter's schema refuses makes the request invalid, and pages rarely list
+                # how invalid input is refused: judged as a negative case's status is (`checks/classify.py`).
+                evidence=sender.operation.status_codes_evidence if exact else Evidence.INFERRED,
                 title=f"Undocumented status {status} for an unknown {name}",
                 message=f"Documented statuses: {documented}.",
                 expected=expected,
@@ -104,7 +106,7 @@ def _fits(validators: Validators, schema: Schema | None, value: Any) -> bool:
 
 def unknown_value(schema: Schema | None) -> Any:
     """A value the schema accepts, so the server's answer is about existence, not about validation."""
-    if schema is not None and schema.is_type("integer"):
+    if schema is not None and (schema.is_type("integer") or schema.is_type("number")):
         return UNKNOWN_INTEGER
     if schema is not None and schema.get("format") == "uuid":
         return UNKNOWN_UUID
