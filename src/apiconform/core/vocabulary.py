@@ -38,10 +38,17 @@ class Evidence(StrEnum):
     @classmethod
     def weakest(cls, *levels: Evidence) -> Evidence:
         """A conclusion is only as well known as the least known contract it rests on."""
-        return min(levels, key=lambda level: level.strength)
+        # Membership, not min() by strength: an enum member hashes in Python, and this runs per model node.
+        if not levels:
+            raise ValueError("weakest() needs at least one level")
+        for level in _WEAKEST_FIRST:
+            if level in levels:
+                return level
+        return cls.DOC
 
 
 _STRENGTH = {Evidence.DOC: 2, Evidence.EXAMPLE: 1, Evidence.INFERRED: 0}
+_WEAKEST_FIRST = (Evidence.INFERRED, Evidence.EXAMPLE)
 
 
 class Severity(StrEnum):

@@ -15,13 +15,12 @@ from typing import Any, Final
 
 from apiconform.core.vocabulary import Evidence
 from apiconform.specs.build import OperationBuilder
+from apiconform.specs.evidence import EVIDENCE_KEYS
 from apiconform.specs.model import Operation, SecurityScheme
 from apiconform.specs.resolve import Resolver
 from apiconform.specs.validation import Validators
 
 __all__ = ["Contract", "EvidenceRule", "contract_for", "share"]
-
-EVIDENCE_KEYS: Final = frozenset({"x-evidence", "x-status-codes-evidence"})
 
 
 class EvidenceRule(StrEnum):
@@ -47,15 +46,21 @@ class Contract:
     """Operations and security schemes of one document, resolved once; validators built on first use."""
 
     def __init__(
-        self, document: Mapping[str, Any], path: Path | None = None, *, default: Evidence | None = None
+        self,
+        document: Mapping[str, Any],
+        path: Path | None = None,
+        *,
+        default: Evidence | None = None,
+        marked: bool | None = None,
     ) -> None:
+        """`marked`: whether any node carries an evidence mark, when screening already walked the document."""
         self.document = document
         self.resolver = Resolver(document, path)
         self.rule: EvidenceRule
         self.root: Evidence
         if default is not None and default is not Evidence.DOC:
             self.rule, self.root = EvidenceRule.REPORT_ONLY, default
-        elif _has_marks(document):
+        elif marked if marked is not None else _has_marks(document):
             self.rule, self.root = EvidenceRule.MARKED, Evidence.DOC
         else:
             self.rule, self.root = EvidenceRule.UNMARKED, Evidence.DOC

@@ -45,6 +45,8 @@ class SpecDocument:
     warnings: tuple[DocumentWarning, ...] = ()
     # "swagger 2.0" when the file was Swagger, converted to OpenAPI 3.0 at load; else "openapi <version>".
     dialect: str = ""
+    # Whether any node carries an evidence mark (screening walks every node anyway); None: not known.
+    marked: bool | None = None
 
     @property
     def title(self) -> str:
@@ -57,7 +59,7 @@ class SpecDocument:
     @cached_property
     def contract(self) -> Contract:
         """The resolved model every other layer reads; built on first use, once per document."""
-        return Contract(self.raw, self.path, default=self.evidence_default)
+        return Contract(self.raw, self.path, default=self.evidence_default, marked=self.marked)
 
     @property
     def operations(self) -> list[Operation]:
@@ -90,13 +92,21 @@ def load_spec(
     name = spec_name(path, root, raw)
     applied = apply_overlays(raw, overlays(name) if callable(overlays) else overlays, spec=path)
     try:
-        warnings = screen(path, raw)
+        screening = screen(path, raw)
     except SpecError as exc:
         if not applied:
             raise
         after = ", ".join(overlay.path for overlay in applied)
         raise SpecError(path, f"not a valid OpenAPI document after overlays {after}: {exc.problem}") from None
-    return SpecDocument(name=name, path=path, raw=raw, overlays=applied, warnings=warnings, dialect=dialect)
+    return SpecDocument(
+        name=name,
+        path=path,
+        raw=raw,
+        overlays=applied,
+        warnings=screening.warnings,
+        dialect=dialect,
+        marked=screening.marked,
+    )
 
 
 def discover_specs(root: Path) -> list[Path]:

@@ -62,13 +62,15 @@ class Resolver:
         node = located.node
         pointer = located.pointer
         for part in parts:
-            if isinstance(node, Mapping):
+            # dict first by exact type: the model is built by millions of these steps on a large document.
+            if type(node) is dict or isinstance(node, Mapping):
                 node = node.get(part)
             elif isinstance(node, list) and isinstance(part, int) and part < len(node):
                 node = node[part]
             else:
                 node = None
-            pointer += "/" + escape(str(part))
+            text = part if type(part) is str else str(part)
+            pointer += "/" + (escape(text) if "~" in text or "/" in text else text)
         return Located(node, located.uri, pointer)
 
     def follow(self, located: Located) -> Located:
