@@ -17,6 +17,7 @@ from apiconform.core.vocabulary import Evidence
 from apiconform.specs.build import OperationBuilder
 from apiconform.specs.evidence import EVIDENCE_KEYS
 from apiconform.specs.model import Operation, SecurityScheme
+from apiconform.specs.parsing import collector_paused
 from apiconform.specs.resolve import Resolver
 from apiconform.specs.validation import Validators
 
@@ -69,7 +70,8 @@ class Contract:
 
     @cached_property
     def operations(self) -> list[Operation]:
-        return self._builder.operations()
+        with collector_paused():
+            return self._builder.operations()
 
     @property
     def schemes(self) -> dict[str, SecurityScheme]:

@@ -21,7 +21,7 @@ from apiconform.specs.contract import Contract
 from apiconform.specs.labels import spec_name
 from apiconform.specs.model import Operation
 from apiconform.specs.overlay import Overlay, apply_overlays
-from apiconform.specs.parsing import load_yaml, read_document
+from apiconform.specs.parsing import collector_paused, load_yaml, read_document
 from apiconform.specs.screening import DocumentWarning, screen
 from apiconform.specs.swagger import from_swagger
 
@@ -85,19 +85,20 @@ def load_spec(
     config can key them by API.
     """
     path = Path(path)
-    raw = read_document(path)
-    dialect = f"openapi {raw.get('openapi', '')}"
-    if str(raw.get("swagger", "")) == "2.0" and "openapi" not in raw:
-        raw, dialect = from_swagger(raw), "swagger 2.0"
-    name = spec_name(path, root, raw)
-    applied = apply_overlays(raw, overlays(name) if callable(overlays) else overlays, spec=path)
-    try:
-        screening = screen(path, raw)
-    except SpecError as exc:
-        if not applied:
-            raise
-        after = ", ".join(overlay.path for overlay in applied)
-        raise SpecError(path, f"not a valid OpenAPI document after overlays {after}: {exc.problem}") from None
+    with collector_paused():
+        raw = read_document(path)
+        dialect = f"openapi {raw.get('openapi', '')}"
+        if str(raw.get("swagger", "")) == "2.0" and "openapi" not in raw:
+            raw, dialect = from_swagger(raw), "swagger 2.0"
+        name = spec_name(path, root, raw)
+        applied = apply_overlays(raw, overlays(name) if callable(overlays) else overlays, spec=path)
+        try:
+            screening = screen(path, raw)
+        except SpecError as exc:
+            if not applied:
+                raise
+            after = ", ".join(overlay.path for overlay in applied)
+            raise SpecError(path, f"not a valid OpenAPI document after overlays {after}: {exc.problem}") from None
     return SpecDocument(
         name=name,
         path=path,
