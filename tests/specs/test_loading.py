@@ -56,6 +56,26 @@ class TestParsing:
         )
         assert list(load_spec(_write(tmp_path, "api.yaml", text)).operations[0].raw["responses"]) == ["200"]
 
+    @pytest.mark.parametrize(
+        ("responses", "refused"),
+        [
+            ('"200": &r {description: ok, x-self: *r}', "at /paths/~1a/get/responses/200/x-self"),
+            ('"200": &r {description: ok}\n        "201": *r', None),
+        ],
+        ids=["alias-inside-itself", "alias-beside-itself"],
+    )
+    def test_a_yaml_alias_inside_itself_is_refused(self, tmp_path: Path, responses: str, refused: str | None) -> None:
+        text = (
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+            f"paths:\n  /a:\n    get:\n      responses:\n        {responses}\n"
+        )
+        path = _write(tmp_path, "api.yaml", text)
+        if refused is None:
+            assert set(load_spec(path).operations[0].responses) == {"200", "201"}
+        else:
+            with pytest.raises(SpecError, match=f"{refused}: a YAML alias refers to a node that contains it"):
+                load_spec(path)
+
     def test_a_document_over_the_size_limit_is_refused_unread(self, tmp_path: Path) -> None:
         path = tmp_path / "huge.json"
         with path.open("wb") as handle:
