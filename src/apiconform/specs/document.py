@@ -77,12 +77,13 @@ def load_spec(
     path: Path | str,
     *,
     root: Path | None = None,
+    name: str | None = None,
     overlays: Sequence[Overlay] | Callable[[str], Sequence[Overlay]] = (),
 ) -> SpecDocument:
     """Overlays apply to the document as the file says, before validation.
 
-    Given as a function, `overlays` is asked with the spec's name (taken from the file as written), so a
-    config can key them by API.
+    `name` is the API's name when the config gives one; else it comes from the file (specs/labels.py).
+    Given as a function, `overlays` is asked with the spec's name, so a config can key them by API.
     """
     path = Path(path)
     with collector_paused():
@@ -90,7 +91,7 @@ def load_spec(
         dialect = f"openapi {raw.get('openapi', '')}"
         if str(raw.get("swagger", "")) == "2.0" and "openapi" not in raw:
             raw, dialect = from_swagger(raw), "swagger 2.0"
-        name = spec_name(path, root, raw)
+        name = name or spec_name(path, root, raw)
         applied = apply_overlays(raw, overlays(name) if callable(overlays) else overlays, spec=path)
         try:
             screening = screen(path, raw)
