@@ -8,12 +8,11 @@ make any document report-only (`evidence-default = "INFERRED"`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
-from apiconform.core.vocabulary import Evidence
+from apiconform.core.vocabulary import Evidence, EvidenceRule
 from apiconform.specs.build import OperationBuilder
 from apiconform.specs.evidence import EVIDENCE_KEYS
 from apiconform.specs.model import Operation, SecurityScheme
@@ -22,25 +21,6 @@ from apiconform.specs.resolve import Resolver
 from apiconform.specs.validation import Validators
 
 __all__ = ["Contract", "EvidenceRule", "contract_for", "share"]
-
-
-class EvidenceRule(StrEnum):
-    """Which rule judged a document; the run header names it per API."""
-
-    MARKED = "marked"
-    UNMARKED = "unmarked"
-    REPORT_ONLY = "report-only"
-
-    @property
-    def description(self) -> str:
-        return _DESCRIPTIONS[self]
-
-
-_DESCRIPTIONS: Final = {
-    EvidenceRule.MARKED: "judged by its x-evidence marks",
-    EvidenceRule.UNMARKED: "no x-evidence marks: everything it states gates (DOC), status lists included",
-    EvidenceRule.REPORT_ONLY: "evidence-default INFERRED: report-only, nothing gates",
-}
 
 
 class Contract:
