@@ -12,7 +12,7 @@ import yaml
 from schemathesis.core.result import Ok
 
 from apiconform.core.errors import SpecError
-from apiconform.specs import load_spec
+from apiconform.specs import Contract, EvidenceRule, load_spec
 from apiconform.specs.parsing import MAX_SPEC_BYTES
 
 OPERATION: Final = {"responses": {"200": {"description": "ok"}}}
@@ -56,6 +56,26 @@ class TestParsing:
         )
         assert list(load_spec(_write(tmp_path, "api.yaml", text)).operations[0].raw["responses"]) == ["200"]
 
+    @pytest.mark.parametrize(
+        ("responses", "refused"),
+        [
+            ('"200": &r {description: ok, x-self: *r}', "at /paths/~1a/get/responses/200/x-self"),
+            ('"200": &r {description: ok}\n        "201": *r', None),
+        ],
+        ids=["alias-inside-itself", "alias-beside-itself"],
+    )
+    def test_a_yaml_alias_inside_itself_is_refused(self, tmp_path: Path, responses: str, refused: str | None) -> None:
+        text = (
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+            f"paths:\n  /a:\n    get:\n      responses:\n        {responses}\n"
+        )
+        path = _write(tmp_path, "api.yaml", text)
+        if refused is None:
+            assert set(load_spec(path).operations[0].responses) == {"200", "201"}
+        else:
+            with pytest.raises(SpecError, match=f"{refused}: a YAML alias refers to a node that contains it"):
+                load_spec(path)
+
     def test_a_document_over_the_size_limit_is_refused_unread(self, tmp_path: Path) -> None:
         path = tmp_path / "huge.json"
         with path.open("wb") as handle:
@@ -83,6 +103,60 @@ class TestScreening:
         loaded = load_spec(_write(tmp_path, "api.json", json.dumps(_document(**extra))))
         assert any(w.location == location and message in w.message for w in loaded.warnings), loaded.warnings
         schemathesis.openapi.from_dict(loaded.raw)  # and schemathesis loads it too
+
+    @pytest.mark.parametrize(
+        ("schema", "warned"),
+        [
+            ({"type": "integer", "default": 1.0}, False),
+            ({"type": "integer", "default": 1.5}, True),
+            ({"type": "integer", "default": True}, True),
+            ({"type": "number", "default": False}, True),
+            ({"type": "number", "default": 10**30}, False),
+            ({"type": "string", "default": None}, False),
+            ({"type": "object", "default": []}, True),
+            ({"type": "array", "default": {}}, True),
+            ({"type": ["string"], "default": 1}, False),
+            ({"type": "object", "properties": {"on": {"type": "boolean", "default": "no"}}}, True),
+            ({"allOf": [{"type": "boolean", "default": "false"}]}, True),
+        ],
+        ids=[
+            "whole-float-is-an-integer",
+            "fraction-is-no-integer",
+            "boolean-is-no-integer",
+            "boolean-is-no-number",
+            "big-integer-is-a-number",
+            "null-is-always-allowed",
+            "list-is-no-object",
+            "mapping-is-no-array",
+            "type-list-not-judged",
+            "nested-property",
+            "inside-a-list",
+        ],
+    )
+    def test_defaults_are_judged_by_json_schema_types(
+        self, tmp_path: Path, schema: dict[str, Any], warned: bool
+    ) -> None:
+        extra = {"components": {"schemas": {"A": schema}}}
+        loaded = load_spec(_write(tmp_path, "api.json", json.dumps(_document(**extra))))
+        defaults = [warning for warning in loaded.warnings if warning.location.endswith("/default")]
+        assert bool(defaults) is warned, loaded.warnings
+        assert all(warning.location.startswith("/components/schemas/A/") for warning in defaults)
+
+    @pytest.mark.parametrize(
+        ("extra", "rule"),
+        [
+            ({}, EvidenceRule.UNMARKED),
+            ({"components": {"schemas": {"A": {"type": "string", "x-evidence": "INFERRED"}}}}, EvidenceRule.MARKED),
+            ({"paths": {"/a": {"get": {**OPERATION, "x-status-codes-evidence": "DOC"}}}}, EvidenceRule.MARKED),
+        ],
+        ids=["no-marks", "a-schema-mark", "a-status-list-mark"],
+    )
+    def test_screening_tells_the_model_whether_the_document_is_marked(
+        self, tmp_path: Path, extra: dict[str, Any], rule: EvidenceRule
+    ) -> None:
+        loaded = load_spec(_write(tmp_path, "api.json", json.dumps(_document(**extra))))
+        assert loaded.contract.rule is rule
+        assert Contract(loaded.raw).rule is rule  # the dict alone, walked by the model itself, agrees
 
     def test_an_unknown_format_is_no_problem(self, tmp_path: Path) -> None:
         extra = {"components": {"schemas": {"A": {"type": "string", "format": "sku-code"}}}}

@@ -98,21 +98,35 @@ def load_specs(
     overlays: Sequence[Path] = (),
     target: TargetConfig | None = None,
 ) -> list[SpecDocument]:
-    """The run's specs, each with its overlays applied: the target's per-API `overlays` first, then `--overlay`."""
+    """The run's specs, each with its overlays applied: the target's per-API `overlays` first, then `--overlay`.
+
+    Without `--spec`, a run tests the spec directory's documents (those the target's `specs` lists, when it
+    lists any) and the documents the target's API sections name with `spec`, each named by its section.
+    """
     root = spec_root(config)
+    named = _named_specs(config, target)
     # The same document named twice (another spelling of its path, too) is tested once.
     unique: dict[Path, Path] = {}
     for path in paths:
         unique.setdefault(path.resolve(), path)
     chosen = list(unique.values())
     given = [read_overlay(path) for path in overlays]
-    files = chosen or discover_specs(root)
+    files = chosen or _run_files(root, named)
     for overlay in given:
         if not any(overlay.applies_to(path) for path in files):
             raise UsageError(f"--overlay {overlay.path}: it extends {overlay.extends}, which is not a spec of this run")
-    specs = [load_spec(path, root=root, overlays=partial(_overlays_for, path, given, target)) for path in files]
-    wanted = set(names)
-    if wanted and not chosen:
+    specs = [
+        load_spec(
+            path,
+            root=root,
+            name=named.get(path.resolve()),
+            overlays=partial(_overlays_for, path, given, target),
+        )
+        for path in files
+    ]
+    listed = set(names)
+    wanted = listed | set(named.values())
+    if listed and not chosen:
         unknown = wanted - {spec.name for spec in specs}
         if unknown:
             known = ", ".join(sorted(spec.name for spec in specs)) or "none"
@@ -123,10 +137,48 @@ def load_specs(
         specs = [spec for spec in specs if spec.name in wanted]
     if not specs:
         raise UsageError(f"no OpenAPI specs found under {root}")
+    _check_unique_names(specs)
     for spec in specs:
         if not spec.operations:
             raise SpecError(spec.path, "no operations: `paths` is empty, so there is nothing to test")
     return specs
+
+
+def _run_files(root: Path, named: dict[Path, str]) -> list[Path]:
+    """The spec directory's documents and the ones the config names; a run of named ones needs no directory."""
+    if not named:
+        return discover_specs(root)
+    found = {path.resolve(): path for path in (discover_specs(root) if root.is_dir() else [])}
+    return list((found | {path: path for path in named}).values())
+
+
+def _named_specs(config: ConfigFile, target: TargetConfig | None) -> dict[Path, str]:
+    """The documents the target's API sections name (`spec = ...`), by resolved path: their API names."""
+    named: dict[Path, str] = {}
+    for name, api in (target.apis if target is not None else {}).items():
+        if api.spec is None:
+            continue
+        where = f"targets.{target.name if target is not None else ''}.apis.{name}.spec"
+        config_path = config.path or Path(CONFIG_FILENAME)
+        if not api.spec.is_file():
+            raise ConfigError(config_path, f"{where}: no such file {api.spec}")
+        resolved = api.spec.resolve()
+        if resolved in named:
+            raise ConfigError(config_path, f"{where}: {api.spec} is already the API {named[resolved]!r}")
+        named[resolved] = name
+    return named
+
+
+def _check_unique_names(specs: Sequence[SpecDocument]) -> None:
+    """Two documents under one name would share a sandbox mount, a baseline and a history series."""
+    seen: dict[str, SpecDocument] = {}
+    for spec in specs:
+        other = seen.setdefault(spec.name, spec)
+        if other is not spec:
+            raise UsageError(
+                f"{other.path} and {spec.path} are both named {spec.name!r}: name one in the config "
+                "(`spec = ...` in a `[targets.<target>.apis.<name>]` section)"
+            )
 
 
 def _overlays_for(path: Path, given: Sequence[Overlay], target: TargetConfig | None, name: str) -> list[Overlay]:

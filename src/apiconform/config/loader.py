@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import string
 import tomllib
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from apiconform.config.models import DEFAULT_TOKEN_ENV, ApiConfig, AuthConfig, ConfigFile, TargetConfig
 from apiconform.core.errors import ConfigError
@@ -111,6 +112,7 @@ def _target(name: str, raw: dict[str, Any], path: Path, header_templates: dict[s
         operation_params={label: dict(entry.get("params", {})) for label, entry in raw.get("operations", {}).items()},
         apis={
             api: ApiConfig(
+                spec=_named_spec(api, entry, path, ("targets", name, "apis", api, "spec")),
                 base_url=entry.get("base-url"),
                 token_env=entry.get("token-env"),
                 auth=_auth(entry.get("auth"), path, ("targets", name, "apis", api, "auth")),
@@ -123,6 +125,20 @@ def _target(name: str, raw: dict[str, Any], path: Path, header_templates: dict[s
         auth=_auth(raw.get("auth"), path, ("targets", name, "auth")),
         scheme_auth=_scheme_auth(raw.get("auth"), path, ("targets", name, "auth")),
     )
+
+
+def _named_spec(api: str, entry: dict[str, Any], path: Path, where: tuple[str, ...]) -> Path | None:
+    """A section naming a document names the API too, so its key must be a name a URL path can carry."""
+    if "spec" not in entry:
+        return None
+    if not _API_NAME.fullmatch(api):
+        raise ConfigError(
+            path, f"{_key(where[:-1])}: {api!r} cannot name an API (letters, digits and . _ ~ / - only, as in a URL)"
+        )
+    return path.parent / str(entry["spec"])
+
+
+_API_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9._~-]+)*")
 
 
 def _scheme_auth(raw: dict[str, Any] | None, path: Path, where: tuple[str, ...]) -> dict[str, AuthConfig]:

@@ -59,8 +59,14 @@ class ApiConfig:
 
         [targets.vendor-staging.apis."community/users"]
         overlays = ["overlays/bio-nullable.yaml"]   # Overlay 1.0 files, relative to this config file
+
+        [targets.vendor-staging.apis.billing]
+        spec = "vendor/openapi.json"    # this document is the API `billing` (not its title's slug)
     """
 
+    # The document this section names, resolved against the config file's directory; the section's key is
+    # then the API's name in URLs, reports, baselines and history, and a run against the target tests it.
+    spec: Path | None = None
     base_url: str | None = None
     token_env: str | None = None
     auth: AuthConfig | None = None

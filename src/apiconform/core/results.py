@@ -14,7 +14,7 @@ from typing import Any
 
 from apiconform.core.findings import Acceptance, Finding, ResponseSnapshot
 from apiconform.core.regression import BaselineOutcome, Comparison, HistoryTrend
-from apiconform.core.vocabulary import CheckClass, Evidence, ExitCode, Severity, Verdict
+from apiconform.core.vocabulary import CheckClass, Evidence, EvidenceRule, ExitCode, Severity, Verdict
 
 __all__ = [
     "COMPLETED",
@@ -96,13 +96,17 @@ class SpecInfo:
     overlays: tuple[OverlayInfo, ...] = ()
     # Document slips testing lived with, each {"location": JSON pointer, "message": ...} (specs/screening.py).
     warnings: tuple[dict[str, str], ...] = ()
+    # Which rule judged the document; None in a report written before the field existed.
+    evidence_rule: EvidenceRule | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        rule = {"evidence_rule": self.evidence_rule.value} if self.evidence_rule is not None else {}
         return {
             "name": self.name,
             "path": self.path,
             "title": self.title,
             "version": self.version,
+            **rule,
             "overlays": [overlay.to_dict() for overlay in self.overlays],
             "warnings": [dict(warning) for warning in self.warnings],
         }
@@ -116,6 +120,7 @@ class SpecInfo:
             version=data["version"],
             overlays=tuple(OverlayInfo.from_dict(item) for item in data.get("overlays", [])),
             warnings=tuple(dict(warning) for warning in data.get("warnings", [])),
+            evidence_rule=EvidenceRule(data["evidence_rule"]) if "evidence_rule" in data else None,
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import IntEnum, StrEnum
 
-__all__ = ["CheckClass", "Evidence", "ExitCode", "Severity", "Verdict"]
+__all__ = ["CheckClass", "Evidence", "EvidenceRule", "ExitCode", "Severity", "Verdict"]
 
 
 class CheckClass(StrEnum):
@@ -38,10 +38,36 @@ class Evidence(StrEnum):
     @classmethod
     def weakest(cls, *levels: Evidence) -> Evidence:
         """A conclusion is only as well known as the least known contract it rests on."""
-        return min(levels, key=lambda level: level.strength)
+        # Membership, not min() by strength: an enum member hashes in Python, and this runs per model node.
+        if not levels:
+            raise ValueError("weakest() needs at least one level")
+        for level in _WEAKEST_FIRST:
+            if level in levels:
+                return level
+        return cls.DOC
 
 
 _STRENGTH = {Evidence.DOC: 2, Evidence.EXAMPLE: 1, Evidence.INFERRED: 0}
+_WEAKEST_FIRST = (Evidence.INFERRED, Evidence.EXAMPLE)
+
+
+class EvidenceRule(StrEnum):
+    """Which rule judged a document (specs/contract.py decides); the run header and every report name it per API."""
+
+    MARKED = "marked"
+    UNMARKED = "unmarked"
+    REPORT_ONLY = "report-only"
+
+    @property
+    def description(self) -> str:
+        return _RULE_DESCRIPTIONS[self]
+
+
+_RULE_DESCRIPTIONS = {
+    EvidenceRule.MARKED: "judged by its x-evidence marks",
+    EvidenceRule.UNMARKED: "no x-evidence marks: everything it states gates (DOC), status lists included",
+    EvidenceRule.REPORT_ONLY: "evidence-default INFERRED: report-only, nothing gates",
+}
 
 
 class Severity(StrEnum):

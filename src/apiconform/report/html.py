@@ -23,7 +23,7 @@ from typing import Any, Final
 
 from apiconform.core.regression import DRIFT_LABEL
 from apiconform.core.results import CellStatus, RunResult, percent
-from apiconform.core.vocabulary import CheckClass, Evidence, Verdict
+from apiconform.core.vocabulary import CheckClass, Evidence, EvidenceRule, Verdict
 
 __all__ = ["HtmlReportWriter", "cell_id", "render_html"]
 
@@ -203,6 +203,7 @@ class _Page:
         specs = "".join(
             f"<li><strong>{_e(spec['name'])}</strong> {_e(spec['title'])} "
             f"<span class=muted>{_e(_version(spec['version']))} · {_e(spec['path'])}</span>"
+            f"{_evidence_rule(spec.get('evidence_rule'))}"
             f"{_overlays(spec.get('overlays', []))}{_document_warnings(spec.get('warnings', []))}</li>"
             for spec in report["specs"]
         )
@@ -1052,6 +1053,13 @@ SCRIPT: Final = """
   fromHash();
 })();
 """
+
+
+def _evidence_rule(rule: str | None) -> str:
+    """Which rule judged the document, so a reader knows why its findings gate or only warn."""
+    if rule is None:
+        return ""
+    return f'<div class="muted">evidence rule: {_e(EvidenceRule(rule).description)}</div>'
 
 
 def _document_warnings(warnings: list[dict[str, str]]) -> str:

@@ -20,7 +20,7 @@ from typing import Any, Final
 
 from apiconform.core.regression import DRIFT_LABEL
 from apiconform.core.results import RunResult, percent
-from apiconform.core.vocabulary import Verdict
+from apiconform.core.vocabulary import EvidenceRule, Verdict
 
 __all__ = ["MarkdownSummaryWriter", "comparison_markdown", "render_markdown"]
 
@@ -96,6 +96,9 @@ def render_markdown(report: dict[str, Any]) -> str:
         + f" | {run['seed']} | {run['request_count']} | {run['duration_seconds']:.1f} s |",
         "",
     ]
+    rules = [(spec["name"], spec["evidence_rule"]) for spec in report["specs"] if "evidence_rule" in spec]
+    lines += [f"- evidence rule of {text(name)}: {text(EvidenceRule(rule).description)}" for name, rule in rules]
+    lines += [""] if rules else []
     overlays = [(spec["name"], overlay) for spec in report["specs"] for overlay in spec.get("overlays", [])]
     if overlays:
         lines += ["### Overlays applied", ""]

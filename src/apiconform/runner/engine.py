@@ -100,6 +100,7 @@ def run(
                 version=api.spec.version,
                 overlays=api.spec.overlays,
                 warnings=tuple(warning.to_dict() for warning in api.spec.warnings),
+                evidence_rule=api.spec.contract.rule,
             )
             for api in settings.apis
         ],

@@ -8,54 +8,40 @@ make any document report-only (`evidence-default = "INFERRED"`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
-from apiconform.core.vocabulary import Evidence
+from apiconform.core.vocabulary import Evidence, EvidenceRule
 from apiconform.specs.build import OperationBuilder
+from apiconform.specs.evidence import EVIDENCE_KEYS
 from apiconform.specs.model import Operation, SecurityScheme
+from apiconform.specs.parsing import collector_paused
 from apiconform.specs.resolve import Resolver
 from apiconform.specs.validation import Validators
 
 __all__ = ["Contract", "EvidenceRule", "contract_for", "share"]
-
-EVIDENCE_KEYS: Final = frozenset({"x-evidence", "x-status-codes-evidence"})
-
-
-class EvidenceRule(StrEnum):
-    """Which rule judged a document; the run header names it per API."""
-
-    MARKED = "marked"
-    UNMARKED = "unmarked"
-    REPORT_ONLY = "report-only"
-
-    @property
-    def description(self) -> str:
-        return _DESCRIPTIONS[self]
-
-
-_DESCRIPTIONS: Final = {
-    EvidenceRule.MARKED: "judged by its x-evidence marks",
-    EvidenceRule.UNMARKED: "no x-evidence marks: everything it states gates (DOC), status lists included",
-    EvidenceRule.REPORT_ONLY: "evidence-default INFERRED: report-only, nothing gates",
-}
 
 
 class Contract:
     """Operations and security schemes of one document, resolved once; validators built on first use."""
 
     def __init__(
-        self, document: Mapping[str, Any], path: Path | None = None, *, default: Evidence | None = None
+        self,
+        document: Mapping[str, Any],
+        path: Path | None = None,
+        *,
+        default: Evidence | None = None,
+        marked: bool | None = None,
     ) -> None:
+        """`marked`: whether any node carries an evidence mark, when screening already walked the document."""
         self.document = document
         self.resolver = Resolver(document, path)
         self.rule: EvidenceRule
         self.root: Evidence
         if default is not None and default is not Evidence.DOC:
             self.rule, self.root = EvidenceRule.REPORT_ONLY, default
-        elif _has_marks(document):
+        elif marked if marked is not None else _has_marks(document):
             self.rule, self.root = EvidenceRule.MARKED, Evidence.DOC
         else:
             self.rule, self.root = EvidenceRule.UNMARKED, Evidence.DOC
@@ -64,7 +50,8 @@ class Contract:
 
     @cached_property
     def operations(self) -> list[Operation]:
-        return self._builder.operations()
+        with collector_paused():
+            return self._builder.operations()
 
     @property
     def schemes(self) -> dict[str, SecurityScheme]:

@@ -21,7 +21,7 @@ from apiconform.specs.contract import Contract
 from apiconform.specs.labels import spec_name
 from apiconform.specs.model import Operation
 from apiconform.specs.overlay import Overlay, apply_overlays
-from apiconform.specs.parsing import load_yaml, read_document
+from apiconform.specs.parsing import collector_paused, load_yaml, read_document
 from apiconform.specs.screening import DocumentWarning, screen
 from apiconform.specs.swagger import from_swagger
 
@@ -45,6 +45,8 @@ class SpecDocument:
     warnings: tuple[DocumentWarning, ...] = ()
     # "swagger 2.0" when the file was Swagger, converted to OpenAPI 3.0 at load; else "openapi <version>".
     dialect: str = ""
+    # Whether any node carries an evidence mark (screening walks every node anyway); None: not known.
+    marked: bool | None = None
 
     @property
     def title(self) -> str:
@@ -57,7 +59,7 @@ class SpecDocument:
     @cached_property
     def contract(self) -> Contract:
         """The resolved model every other layer reads; built on first use, once per document."""
-        return Contract(self.raw, self.path, default=self.evidence_default)
+        return Contract(self.raw, self.path, default=self.evidence_default, marked=self.marked)
 
     @property
     def operations(self) -> list[Operation]:
@@ -75,28 +77,38 @@ def load_spec(
     path: Path | str,
     *,
     root: Path | None = None,
+    name: str | None = None,
     overlays: Sequence[Overlay] | Callable[[str], Sequence[Overlay]] = (),
 ) -> SpecDocument:
     """Overlays apply to the document as the file says, before validation.
 
-    Given as a function, `overlays` is asked with the spec's name (taken from the file as written), so a
-    config can key them by API.
+    `name` is the API's name when the config gives one; else it comes from the file (specs/labels.py).
+    Given as a function, `overlays` is asked with the spec's name, so a config can key them by API.
     """
     path = Path(path)
-    raw = read_document(path)
-    dialect = f"openapi {raw.get('openapi', '')}"
-    if str(raw.get("swagger", "")) == "2.0" and "openapi" not in raw:
-        raw, dialect = from_swagger(raw), "swagger 2.0"
-    name = spec_name(path, root, raw)
-    applied = apply_overlays(raw, overlays(name) if callable(overlays) else overlays, spec=path)
-    try:
-        warnings = screen(path, raw)
-    except SpecError as exc:
-        if not applied:
-            raise
-        after = ", ".join(overlay.path for overlay in applied)
-        raise SpecError(path, f"not a valid OpenAPI document after overlays {after}: {exc.problem}") from None
-    return SpecDocument(name=name, path=path, raw=raw, overlays=applied, warnings=warnings, dialect=dialect)
+    with collector_paused():
+        raw = read_document(path)
+        dialect = f"openapi {raw.get('openapi', '')}"
+        if str(raw.get("swagger", "")) == "2.0" and "openapi" not in raw:
+            raw, dialect = from_swagger(raw), "swagger 2.0"
+        name = name or spec_name(path, root, raw)
+        applied = apply_overlays(raw, overlays(name) if callable(overlays) else overlays, spec=path)
+        try:
+            screening = screen(path, raw)
+        except SpecError as exc:
+            if not applied:
+                raise
+            after = ", ".join(overlay.path for overlay in applied)
+            raise SpecError(path, f"not a valid OpenAPI document after overlays {after}: {exc.problem}") from None
+    return SpecDocument(
+        name=name,
+        path=path,
+        raw=raw,
+        overlays=applied,
+        warnings=screening.warnings,
+        dialect=dialect,
+        marked=screening.marked,
+    )
 
 
 def discover_specs(root: Path) -> list[Path]:

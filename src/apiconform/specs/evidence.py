@@ -7,11 +7,14 @@ annotation is taken as documented contract: a user's own spec is their documenta
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from apiconform.core.vocabulary import Evidence
 
-__all__ = ["evidence_of", "evidence_through"]
+__all__ = ["EVIDENCE_KEYS", "evidence_of", "evidence_through"]
+
+# A document with none of these anywhere is unmarked: all it states is documented contract.
+EVIDENCE_KEYS: Final = frozenset({"x-evidence", "x-status-codes-evidence"})
 
 
 def evidence_of(node: Mapping[str, Any], *, key: str = "x-evidence", default: Evidence = Evidence.DOC) -> Evidence:

@@ -5,6 +5,8 @@ there: `specs/ap-invoice/openapi.yaml` is `ap-invoice`, `specs/amili/arm.yaml` i
 mounts, baselines, history and config sections key on those names, so they never change. A document
 brought from elsewhere (`openapi.json` downloaded next to the config, `stripe.json`) is named after its
 `info.title`, slugged: a file name says nothing (half the world's documents are `openapi.json`).
+Unless the config names it: a target's `[targets.<t>.apis.<name>]` section with `spec = "..."` makes
+`<name>` the API's name (`load_spec(name=...)`, given by cli/resolve.py), and this module is not asked.
 """
 
 from __future__ import annotations

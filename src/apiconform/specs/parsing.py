@@ -8,15 +8,19 @@ example (a `datetime.date` would break every validator downstream).
 
 from __future__ import annotations
 
+import copy
+import gc
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import yaml
 
 from apiconform.core.errors import SpecError
 
-__all__ = ["MAX_SPEC_BYTES", "first_line", "load_yaml", "read_document"]
+__all__ = ["MAX_SPEC_BYTES", "collector_paused", "copy_data", "first_line", "load_yaml", "read_document"]
 
 # Far above any real document (Stripe's full spec is ~7 MB); a larger file is a mistake or an attack, and
 # parsing it would take minutes and gigabytes before anything could be said about it.
@@ -30,6 +34,43 @@ class _SpecLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignor
 
 
 _SpecLoader.add_constructor(_TIMESTAMP, yaml.SafeLoader.construct_yaml_str)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a document is read or modelled, on again after.
+
+    Reading a large document allocates millions of containers, none of them garbage; each allocation
+    threshold crossed would start a collection that walks everything read so far again (a third of
+    Stripe's load time). What is left over is collected at the next collection after.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def copy_data(node: Any) -> Any:
+    """A deep copy of parsed data, twice as fast as `copy.deepcopy` on a document's dicts and lists.
+
+    Shared subtrees (a YAML anchor) are copied once per use, as JSON would have them; anything else is
+    left to `copy.deepcopy`.
+    """
+    kind = type(node)
+    if kind is dict:
+        return {key: copy_data(value) if type(value) in _CONTAINERS else value for key, value in node.items()}
+    if kind is list:
+        return [copy_data(value) if type(value) in _CONTAINERS else value for value in node]
+    if kind in _IMMUTABLE:
+        return node
+    return copy.deepcopy(node)
+
+
+_CONTAINERS: Final = frozenset({dict, list})
+_IMMUTABLE: Final = frozenset({str, int, float, bool, type(None)})
 
 
 def load_yaml(text: str) -> Any:
@@ -64,25 +105,46 @@ def _parse(path: Path, text: str) -> Any:
             if path.suffix.lower() == ".json":
                 raise SpecError(path, f"not valid JSON: {exc}") from None
     try:
-        return _stringify_keys(load_yaml(text))
+        return _stringify_keys(path, load_yaml(text))
     except yaml.YAMLError as exc:
         raise SpecError(path, f"not valid YAML or JSON: {first_line(exc)}") from None
 
 
-def _stringify_keys(node: Any) -> Any:
-    """YAML reads `200:` as an int and `on:` as a bool; an OpenAPI document's keys are all strings."""
-    stack = [node]
+def _stringify_keys(path: Path, node: Any) -> Any:
+    """YAML reads `200:` as an int and `on:` as a bool; an OpenAPI document's keys are all strings.
+
+    YAML can also alias a node inside itself, which no JSON document and no reader of one can follow
+    (every walk would go round forever): refused, naming where. A node aliased beside itself is fine.
+    """
+    on_path: set[int] = set()
+    # (node, where) to enter, or (None, id) to leave: depth first, so `on_path` holds the node's ancestors.
+    stack: list[tuple[Any, Any]] = [(node, "")]
     while stack:
-        current = stack.pop()
+        current, where = stack.pop()
+        if current is None:
+            on_path.discard(where)
+            continue
+        if id(current) in on_path:
+            raise SpecError(path, f"at {where or '/'}: a YAML alias refers to a node that contains it")
+        on_path.add(id(current))
+        stack.append((None, id(current)))
         if isinstance(current, dict):
             if any(not isinstance(key, str) for key in current):
                 items = [(_key(key), value) for key, value in current.items()]
                 current.clear()
                 current.update(items)
-            stack.extend(value for value in current.values() if isinstance(value, dict | list))
+            stack.extend(
+                (value, f"{where}/{_escape(key)}") for key, value in current.items() if isinstance(value, dict | list)
+            )
         elif isinstance(current, list):
-            stack.extend(value for value in current if isinstance(value, dict | list))
+            stack.extend(
+                (value, f"{where}/{index}") for index, value in enumerate(current) if isinstance(value, dict | list)
+            )
     return node
+
+
+def _escape(part: str) -> str:
+    return part.replace("~", "~0").replace("/", "~1")
 
 
 def _key(key: Any) -> str:

@@ -7,11 +7,11 @@ model's merged parameters, so no other layer edits or walks the raw document.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from apiconform.specs.document import SpecDocument
+from apiconform.specs.parsing import collector_paused, copy_data
 
 __all__ = ["KNOWN_EXAMPLE_PREFIX", "prepared_document"]
 
@@ -24,19 +24,24 @@ def prepared_document(spec: SpecDocument, known_values: Callable[[str, str], lis
     Operations are selected by filtering the loaded schema, never by deleting them here: a path that lost
     a documented method would make its undocumented-method checks flag a documented one.
     """
-    document = copy.deepcopy(spec.raw)
+    with collector_paused():
+        return _prepared(spec, known_values)
+
+
+def _prepared(spec: SpecDocument, known_values: Callable[[str, str], list[str]]) -> dict[str, Any]:
+    document: dict[str, Any] = copy_data(spec.raw)
     paths: dict[str, Any] = document.get("paths") or {}
     for path, item in list(paths.items()):
         if isinstance(item, Mapping) and "$ref" in item:
             # A referenced path item is written out, so its operations can carry their own examples.
             resolver = spec.contract.resolver
             target = resolver.follow(resolver.child(resolver.root(), "paths", path))
-            paths[path] = {**copy.deepcopy(dict(target.node)), **{k: v for k, v in item.items() if k != "$ref"}}
+            paths[path] = {**copy_data(dict(target.node)), **{k: v for k, v in item.items() if k != "$ref"}}
     for operation in spec.operations:
         item = paths.get(operation.path)
         if not isinstance(item, dict) or not isinstance(item.get(operation.method), dict):
             continue
-        parameters = [copy.deepcopy(dict(parameter.raw)) for parameter in operation.parameters]
+        parameters = [copy_data(dict(parameter.raw)) for parameter in operation.parameters]
         for parameter in parameters:
             values = known_values(operation.label, str(parameter.get("name")))
             if values:

@@ -90,6 +90,18 @@ class Schema:
     def ref(self) -> str:
         return self.origin.ref
 
+    @property
+    def address(self) -> str:
+        """Where a validator is pointed: the node a chain of bare `$ref`s lands on, else the node as written.
+
+        Every operation answering with the same component then shares one validator; compiling one
+        costs tens of milliseconds where components reference each other (Stripe's do).
+        """
+        target = self._follow()[0]
+        if target.via and all(len(holder.node) == 1 for holder in target.via):
+            return Located(target.node, target.uri, target.pointer).ref
+        return self.origin.ref
+
     def get(self, key: str, default: Any = None) -> Any:
         return self.node.get(key, default)
 

@@ -7,25 +7,27 @@ refuses (an OpenAPI version it cannot read) and what no reader could follow: a p
 that is not the shape it must be, or a local `$ref` that points at nothing.
 
 Validation is cheap on purpose: jsonschema-rs against the OpenAPI meta-schema (milliseconds on Stripe's
-4 MB, where openapi-spec-validator takes tens of seconds) and one walk over the document.
+4 MB, where openapi-spec-validator takes tens of seconds) and one walk over the document, which also
+tells the contract model whether the document carries evidence marks (so it need not walk it again).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import jsonschema_rs
 
 from apiconform.core.errors import SpecError
+from apiconform.specs.evidence import EVIDENCE_KEYS
 
-__all__ = ["DocumentWarning", "screen"]
+__all__ = ["DocumentWarning", "Screening", "screen"]
 
 # The versions schemathesis reads (its loader's own pattern); others it refuses, and so do we.
 OPENAPI_VERSION = re.compile(r"^3\.[0-2]\.[0-9]+(-.+)?$")
@@ -49,14 +51,22 @@ class DocumentWarning:
         return {"location": self.location or "/", "message": self.message}
 
 
-def screen(path: Path, raw: Mapping[str, Any]) -> tuple[DocumentWarning, ...]:
-    """The document's warnings; raises SpecError (one line, naming the construct and where) when it cannot run."""
+@dataclass(frozen=True, slots=True)
+class Screening:
+    """What screening found: the document's warnings, and whether any node carries an evidence mark."""
+
+    warnings: tuple[DocumentWarning, ...]
+    marked: bool
+
+
+def screen(path: Path, raw: Mapping[str, Any]) -> Screening:
+    """Raises SpecError (one line, naming the construct and where) when the document cannot run."""
     version = str(raw.get("openapi", ""))
     if not OPENAPI_VERSION.match(version):
         given = f"openapi: {version}" if version else "no 'openapi' or 'swagger' field"
         raise SpecError(path, f"not an OpenAPI 3.0-3.2 or Swagger 2.0 document ({given})")
     _shape(path, raw)
-    walked = _walk(path, raw)
+    walked, marked = _walk(path, raw)
     found = [*_meta_schema_warnings(raw, version), *walked]
     if raw.get("webhooks"):
         found.append(
@@ -65,7 +75,7 @@ def screen(path: Path, raw: Mapping[str, Any]) -> tuple[DocumentWarning, ...]:
     if len(found) > MAX_WARNINGS:
         more = len(found) - MAX_WARNINGS
         found = [*found[:MAX_WARNINGS], DocumentWarning("", f"and {more} more warnings of the same kinds")]
-    return tuple(found)
+    return Screening(tuple(found), marked)
 
 
 def _shape(path: Path, raw: Mapping[str, Any]) -> None:
@@ -106,44 +116,75 @@ def _expect(path: Path, value: Any, kind: type | tuple[type, ...], where: str, w
         raise SpecError(path, f"at {where}: expected {what}, found {type(value).__name__}")
 
 
-def _walk(path: Path, raw: Mapping[str, Any]) -> list[DocumentWarning]:
+def _walk(path: Path, raw: Mapping[str, Any]) -> tuple[list[DocumentWarning], bool]:
     """Local `$ref`s must resolve (else refused); defaults should match their type (else a warning).
 
-    Both run at C or Rust speed: the references are read from the serialised document with a regular
-    expression, and the defaults are judged by a recursive JSON Schema in jsonschema-rs. Only a problem
-    found is located by walking the document, so a 10 MB document costs a fraction of a second.
+    One pass over every node gathers what each judgement needs (the references, the nodes with a `type`
+    and a `default`, whether any node carries an evidence mark); only a problem found is located by
+    walking the document again, so a 10 MB document costs a fraction of a second. Exact types: the
+    parser only makes dicts and lists, and `isinstance` against the ABCs would double the cost.
     """
-    text = json.dumps(raw, default=str)
-    refs = {json.loads(f'"{match}"') if "\\" in match else match for match in set(_REF.findall(text))}
+    refs: set[str] = set()
+    typed: list[dict[str, Any]] = []
+    marked = False
+    stack: list[Any] = [raw]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        node = pop()
+        kind = type(node)
+        if kind is dict:
+            ref = node.get("$ref")
+            if type(ref) is str:
+                refs.add(ref)
+            if "default" in node and type(node.get("type")) is str and node["type"] in _DEFAULT_TYPES:
+                typed.append(node)
+            if not marked and not EVIDENCE_KEYS.isdisjoint(node):
+                marked = True
+            push(node.values())
+        elif kind is list:
+            push(node)
     for ref in sorted(refs):
         if ref.startswith("#") and not _resolves(raw, ref):
             raise SpecError(path, f"at {_locate_ref(raw, ref)}: $ref {ref!r} points to nothing in the document")
-    warnings = []
-    for error in _defaults_validator().iter_errors(raw):
-        where = list(error.instance_path)
-        node = _at(raw, where[:-1])
-        warnings.append(
-            DocumentWarning(_pointer(where), f"{node.get('default')!r} is not of type {node.get('type')!r}")
-        )
-    return sorted(warnings, key=lambda warning: warning.location)
-
-
-_REF = re.compile(r'"\$ref": "((?:[^"\\]|\\.)*)"')
-_SCHEMA_TYPES = ("boolean", "integer", "number", "string", "array", "object")
-
-
-@cache
-def _defaults_validator() -> Any:
-    """Every mapping with a `type` and a `default`: the default is of that type (or null), at any depth."""
-    rules = [
-        {
-            "if": {"properties": {"type": {"const": kind}}, "required": ["type", "default"]},
-            "then": {"properties": {"default": {"type": [kind, "null"]}}},
-        }
-        for kind in _SCHEMA_TYPES
+    wrong = [node for node in typed if not _DEFAULT_TYPES[node["type"]](node["default"])]
+    warnings = [
+        DocumentWarning(where + "/default", f"{node.get('default')!r} is not of type {node.get('type')!r}")
+        for where, node in _locate_nodes(raw, wrong)
     ]
-    schema = {"allOf": rules, "additionalProperties": {"$ref": "#"}, "items": {"$ref": "#"}}
-    return jsonschema_rs.Draft202012Validator(schema)
+    return sorted(warnings, key=lambda warning: warning.location), marked
+
+
+def _is_number(value: Any) -> bool:
+    return type(value) is not bool and isinstance(value, int | float)
+
+
+# JSON Schema's types, as a default may also be null; `integer` takes 1.0, a number that is whole.
+_DEFAULT_TYPES: Final[dict[str, Callable[[Any], bool]]] = {
+    "boolean": lambda value: value is None or type(value) is bool,
+    "integer": lambda value: value is None or (_is_number(value) and float(value).is_integer()),
+    "number": lambda value: value is None or _is_number(value),
+    "string": lambda value: value is None or isinstance(value, str),
+    "array": lambda value: value is None or isinstance(value, list),
+    "object": lambda value: value is None or isinstance(value, Mapping),
+}
+
+
+def _locate_nodes(raw: Mapping[str, Any], wanted: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """The pointer of each node in `wanted` (by identity), found by one walk that keeps paths."""
+    if not wanted:
+        return []
+    ids = {id(node): node for node in wanted}
+    found = []
+    stack: list[tuple[Any, list[Any]]] = [(raw, [])]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, dict):
+            if id(node) in ids:
+                found.append((_pointer(where), ids[id(node)]))
+            stack.extend((value, [*where, key]) for key, value in node.items() if isinstance(value, dict | list))
+        elif isinstance(node, list):
+            stack.extend((value, [*where, index]) for index, value in enumerate(node))
+    return found
 
 
 def _locate_ref(raw: Mapping[str, Any], ref: str) -> str:
@@ -157,13 +198,6 @@ def _locate_ref(raw: Mapping[str, Any], ref: str) -> str:
         elif isinstance(node, list):
             stack.extend((value, [*where, index]) for index, value in enumerate(node))
     return "/"
-
-
-def _at(raw: Mapping[str, Any], where: list[Any]) -> Mapping[str, Any]:
-    node: Any = raw
-    for part in where:
-        node = node[part]
-    return node if isinstance(node, Mapping) else {}
 
 
 def _pointer(where: list[Any]) -> str:
@@ -194,11 +228,12 @@ def _meta_schema_warnings(raw: Mapping[str, Any], version: str) -> list[Document
 
 @cache
 def _meta_validator(version: str) -> Any:
-    # The package's meta-schema files, found without importing it (its `__init__` loads pydantic: 0.2 s).
+    """openapi-spec-validator's copy of the meta-schemas, read without importing the package (it imports requests)."""
     found = find_spec("openapi_spec_validator")
-    if found is None or not found.submodule_search_locations:
-        raise ModuleNotFoundError("openapi-spec-validator is not installed", name="openapi_spec_validator")
-    schema = Path(next(iter(found.submodule_search_locations)), "resources", "schemas", version, "schema.json")
+    locations = found.submodule_search_locations if found is not None else None
+    if not locations:
+        raise SpecError(Path("openapi_spec_validator"), "the OpenAPI meta-schemas are not installed")
+    schema = Path(next(iter(locations))) / "resources" / "schemas" / version / "schema.json"
     return jsonschema_rs.validator_for(json.loads(schema.read_text(encoding="utf-8")))
 
 

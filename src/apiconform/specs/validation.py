@@ -9,6 +9,7 @@ own (`nullable`, boolean exclusive bounds); they are rewritten to 2020-12 once, 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final
@@ -19,6 +20,7 @@ from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT202012
 
 from apiconform.core.errors import SpecError
+from apiconform.specs.parsing import collector_paused
 from apiconform.specs.resolve import Resolver
 from apiconform.specs.schema import Schema
 
@@ -42,27 +44,29 @@ class Validators:
 
     def is_valid(self, schema: Schema, instance: Any) -> bool | None:
         """The Rust validator's answer; None when it cannot compile the schema (the Python one then decides)."""
-        if schema.ref not in self._fast:
+        address = schema.address
+        if address not in self._fast:
             try:
-                self._fast[schema.ref] = jsonschema_rs.Draft202012Validator(
-                    {"$ref": schema.ref}, registry=self._rust_registry(), validate_formats=True
+                self._fast[address] = jsonschema_rs.Draft202012Validator(
+                    {"$ref": address}, registry=self._rust_registry(), validate_formats=True
                 )
             except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError):
-                self._fast[schema.ref] = None
-        fast = self._fast[schema.ref]
+                self._fast[address] = None
+        fast = self._fast[address]
         return None if fast is None else bool(fast.is_valid(instance))
 
     def errors(self, schema: Schema, instance: Any) -> Iterator[jsonschema.ValidationError]:
-        if schema.ref not in self._slow:
+        address = schema.address
+        if address not in self._slow:
             # The Python validator explains a failing body; a run whose bodies all pass never loads it (0.15 s).
             import jsonschema  # noqa: PLC0415 - see above
 
-            self._slow[schema.ref] = jsonschema.Draft202012Validator(
-                {"$ref": schema.ref},
+            self._slow[address] = jsonschema.Draft202012Validator(
+                {"$ref": address},
                 registry=self._python_registry(),
                 format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
             )
-        return self._slow[schema.ref].iter_errors(instance)
+        return self._slow[address].iter_errors(instance)
 
     def _document(self, uri: str) -> Any:
         if uri not in self._contents:
@@ -73,7 +77,8 @@ class Validators:
     def _rust_registry(self) -> jsonschema_rs.Registry:
         if self._fast_registry is None:
             resources = [(uri, self._document(uri)) for uri in list(self.resolver.documents)]
-            self._fast_registry = jsonschema_rs.Registry(resources, retriever=self._document)
+            with collector_paused():
+                self._fast_registry = jsonschema_rs.Registry(resources, retriever=self._document)
         return self._fast_registry
 
     def _python_registry(self) -> Registry[Any]:
@@ -98,24 +103,63 @@ _DATA: Final = frozenset({"example", "examples", "enum", "const", "default", "x-
 
 
 def as_json_schema(node: Any, *, legacy: bool = True, schema: bool = True) -> Any:
-    """A copy of a document (or node) with its schemas in 2020-12 words; addresses (pointers) stay the same.
+    """The document (or node) with its schemas in 2020-12 words; addresses (pointers) stay the same.
+
+    Only what changes is copied: the answer shares every unchanged part with `node`, so neither may be
+    changed in place afterwards (nothing does: the model and validators only read).
 
     `legacy` (OpenAPI 3.0) reads `nullable` and boolean exclusive bounds. Type names JSON Schema does not
     have (`date`, `file`), which validators refuse to compile, are dropped or read as `string` in any version,
     and so are values YAML reads as dates (`example: 2020-09-13`): JSON has strings there.
     """
-    if isinstance(node, dict):
-        converted = {
-            key: as_json_schema(value, legacy=legacy, schema=schema and key not in _DATA) for key, value in node.items()
-        }
-        if schema:
-            _convert(converted, legacy=legacy)
-        return converted
-    if isinstance(node, list):
-        return [as_json_schema(value, legacy=legacy, schema=schema) for value in node]
+    with collector_paused():
+        return _as_json_schema(node, legacy, schema)
+
+
+def _as_json_schema(node: Any, legacy: bool, schema: bool) -> Any:
+    """The node itself where nothing below it changes: most of a document is left as it is, and shared."""
+    if type(node) is dict or isinstance(node, dict):
+        result = node
+        for key, value in node.items():
+            if type(value) in _CONTAINERS or isinstance(value, dict | list | date):
+                converted = _as_json_schema(value, legacy, schema and key not in _DATA)
+                if converted is not value:
+                    if result is node:
+                        result = dict(node)
+                    result[key] = converted
+        if schema and _changes(result, legacy=legacy):
+            if result is node:
+                result = dict(node)
+            _convert(result, legacy=legacy)
+        return result
+    if type(node) is list or isinstance(node, list):
+        items = [
+            _as_json_schema(value, legacy, schema)
+            if type(value) in _CONTAINERS or isinstance(value, dict | list | date)
+            else value
+            for value in node
+        ]
+        return node if all(map(operator.is_, items, node)) else items
     if isinstance(node, date):  # a datetime is a date too
         return node.isoformat()
     return node
+
+
+_CONTAINERS: Final = frozenset({dict, list})
+
+
+def _changes(node: dict[str, Any], *, legacy: bool) -> bool:
+    """Whether `_convert` would rewrite this node."""
+    kind = node.get("type")
+    if isinstance(kind, str) and kind not in JSON_TYPES:
+        return True
+    if isinstance(kind, list) and not JSON_TYPES.issuperset(kind):
+        return True
+    return legacy and (
+        node.get("nullable") is True
+        or isinstance(node.get("exclusiveMinimum"), bool)
+        or isinstance(node.get("exclusiveMaximum"), bool)
+    )
 
 
 def _convert(node: dict[str, Any], *, legacy: bool) -> None:
