@@ -1787,6 +1787,9 @@ def benchmark(quick: bool, output: Path, command_line: str) -> None:
     calibrate(results)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render(results, command_line), encoding="utf-8")
+    if not quick:
+        _say("7. loading large documents")
+        loading(output)
     _say(f"wrote {output} after {time.monotonic() - results.started:.0f}s")
 
 
