@@ -24,6 +24,7 @@ SOURCE = "auth_conditions"
 MALFORMED = "apiconform.malformed.token"
 # Basic's malformed credential is well-formed base64 of a pair no server knows, so it reaches the password check.
 MALFORMED_BASIC = base64.b64encode(b"apiconform:malformed-password").decode()
+PREFIXED_BY_SCHEMATHESIS = frozenset({"bearer", "basic"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +49,13 @@ def auth_conditions(sender: Sender) -> ScenarioOutcome:
     sender.redactor.allow(malformed)
     # Refusals are what these probes ask for; they say nothing about whether the run's credentials work.
     sender = dataclasses.replace(sender, counted=False)
+    # schemathesis's invalid value carries the scheme's own prefix only for bearer and basic; an apiKey
+    # (`Token <value>`) gets a bare value, which a server's header parser refuses before any token check.
+    prefixed = all(place.scheme.kind in PREFIXED_BY_SCHEMATHESIS for place in sender.placements())
+    invalid = Condition.INVALID_CREDENTIAL if prefixed else None
     conditions = [
         _Condition("no credentials", None, "401", report_success=False, asked_by_schemathesis=Condition.NO_CREDENTIALS),
-        _Condition("a malformed token", malformed, "401", asked_by_schemathesis=Condition.INVALID_CREDENTIAL),
+        _Condition("a malformed token", malformed, "401", asked_by_schemathesis=invalid),
     ]
     if sender.api.expired_token:
         conditions.append(_Condition("an expired token", sender.api.expired_token, "401"))
