@@ -64,6 +64,8 @@ DEFAULT_OUTPUT = REPO / "docs" / "benchmarks.md"
 QUICK_OUTPUT = REPO / "build" / "benchmarks-quick.md"
 PYTHON = sys.executable
 ST = str(Path(sys.executable).with_name("st"))
+# st on the document apiconform hands schemathesis (known id an example, not pinned): the same generation.
+SAME_INPUT = "st, same input"
 PY_SPY = Path(sys.executable).with_name("py-spy")
 SEED = 0
 SIDE_BY_SIDE_EXAMPLES = 25
@@ -79,7 +81,7 @@ SMALL_RUN_TIMEOUT = 180.0
 SCALE_RUN_TIMEOUT = 360.0
 SCALE_MIN_SECONDS = 60.0
 # The whole benchmark stops starting new measurements after this (it reports what it skipped).
-FULL_BUDGET_SECONDS = 10 * 60.0
+FULL_BUDGET_SECONDS = 14 * 60.0
 QUICK_BUDGET_SECONDS = 5 * 60.0
 PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 # A run whose process tree grows past this is killed (the machine is shared; its RAM is not the benchmark's).
@@ -579,11 +581,11 @@ def _log(sample: Sample, label: str) -> None:
         _say("    " + (sample.stderr or sample.stdout).strip()[-600:].replace("\n", "\n    "))
 
 
-def full_runs(results: Results, repeats: int, max_examples: int | None) -> None:
+def full_runs(results: Results, repeats: int, max_examples: int | None, first: int = 0) -> None:
     """Item 1 (and the --workers 1 side of item 5): the whole default run, embedded sandbox, all specs."""
     extra = ["--max-examples", str(max_examples)] if max_examples else []
     results.full_max_examples = max_examples
-    for repeat in range(repeats):
+    for repeat in range(first, first + repeats):
         if repeat and not results.allow("full default run, repeat", needs=_median_wall(results.full) * 1.2):
             break
         with tempfile.TemporaryDirectory(prefix="bench-full-") as directory:
@@ -623,15 +625,23 @@ def _median_wall(samples: list[Sample]) -> float:
     return _median([sample.wall for sample in samples]) or 120.0
 
 
-def workers_run(results: Results, max_examples: int | None) -> None:
-    """Item 5: the full run with --workers 2, against section 1's --workers 1."""
+def workers_run(results: Results, repeats: int, max_examples: int | None) -> None:
+    """Item 5: the full run with --workers 2, between section 1's --workers 1 runs.
+
+    This machine's speed drifts by tens of percent within minutes (see the calibration lines), so the two
+    sides are measured back to back in the order 1, 1, 2, 2, 1: a drift falls on both medians alike.
+    """
     extra = ["--max-examples", str(max_examples)] if max_examples else []
-    if results.allow("--workers 2 run", needs=_median_wall(results.full)):
+    for repeat in range(repeats):
+        if not results.allow("--workers 2 run", needs=_median_wall(results.full)):
+            return
         with tempfile.TemporaryDirectory(prefix="bench-w2-") as directory:
             sample = measure(_apiconform("--report-dir", directory, "--workers", "2", *extra), timeout=FULL_RUN_TIMEOUT)
             sample.requests = _report_requests(Path(directory))
         results.workers2.append(sample)
-        _log(sample, "full run --workers 2")
+        _log(sample, f"full run --workers 2 #{repeat + 1}")
+    if results.workers2:
+        full_runs(results, repeats=1, max_examples=max_examples, first=len(results.full))
 
 
 def shard_runs(results: Results, max_examples: int | None) -> None:
@@ -779,7 +789,29 @@ def _scale_setup(size: int) -> Iterator[tuple[Path, Path, str]]:
         yield Path(directory), spec, url
 
 
+def _same_input_spec(spec: Path) -> Path:
+    """The generated spec as apiconform hands it to schemathesis: the known id an example of `id`, not pinned.
+
+    `--param` offers a known value as an example, so schemathesis still generates other ids (and the 404s
+    they draw); st's `[parameters]` pins the id and generates none. Run on this document without
+    `[parameters]`, st does the generation apiconform does.
+    """
+    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    for item in document["paths"].values():
+        for parameter in item["get"]["parameters"]:
+            parameter["examples"] = {"known": {"value": SCALE_KNOWN_ID}}
+    same = spec.with_name("openapi-same-input.yaml")
+    same.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return same
+
+
 def _scale_command(tool: str, work: Path, spec: Path, url: str) -> tuple[list[str], dict[str, str]]:
+    if tool == SAME_INPUT:
+        command = [
+            ST, "run", str(_same_input_spec(spec)), "--url", url, "--checks", "all", "--seed", str(SEED),
+            "-H", f"Authorization: Bearer {SCALE_TOKEN}", "--no-color", "--max-examples", str(SCALE_EXAMPLES),
+        ]  # fmt: skip
+        return command, {}
     if tool == "apiconform":
         command = _apiconform(
             "--base-url", url, "--spec", str(spec), "--seed", str(SEED), "--max-examples", str(SCALE_EXAMPLES),
@@ -797,7 +829,7 @@ def scale_runs(results: Results, size: int) -> None:
     outgrows the memory cap, is reported as killed, with the requests it had sent by then.
     """
     with _scale_setup(size) as (directory, spec, url):
-        for tool in ("st", "apiconform"):
+        for tool in ("st", "apiconform", SAME_INPUT):
             if not results.allow(f"scale {size} operations, {tool}", needs=SCALE_MIN_SECONDS):
                 continue
             work = directory / tool
@@ -1304,6 +1336,11 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
             f'-H "Authorization: Bearer $TOKEN" --no-color --max-examples {SCALE_EXAMPLES}   '
             f'# [parameters] "path.id" = "{SCALE_KNOWN_ID}"'
         ),
+        (
+            f"st run $TMP/scale-N/openapi-same-input.yaml --url $URL --checks all --seed {SEED} "
+            f'-H "Authorization: Bearer $TOKEN" --no-color --max-examples {SCALE_EXAMPLES}   '
+            f"# ({SAME_INPUT}) the id an example, as apiconform hands it to schemathesis; nothing pinned"
+        ),
         "```",
         "",
         (
@@ -1336,7 +1373,9 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
         "## 5. Parallel: workers and shards",
         "",
         (
-            "Same full default run as in 1 (embedded sandbox, all specs), with `--workers 2`; split with "
+            "Same full default run as in 1 (embedded sandbox, all specs), with `--workers 2`, measured between "
+            "the `--workers 1` runs of section 1 (in the order 1, 1, 2, 2, 1: this machine's speed drifts within "
+            "minutes, and the order spreads a drift over both sides); split with "
             "`--shard 1/2` and `--shard 2/2` run one after the other (each alone on the machine); and the two "
             "shards started at the same time (two processes on the two cores, as a CI matrix on one runner would)."
         ),
@@ -1674,6 +1713,15 @@ def _analysis(results: Results, s: Summary) -> list[str]:  # noqa: C901, PLR0912
                     f"{ac.requests / st.requests:.1f} × the requests ({1000 * ac.wall / ac.requests:.1f} vs "
                     f"{1000 * st.wall / st.requests:.1f} ms per request)."
                 )
+            same = results.scale.get((SAME_INPUT, size))
+            if ac.ok and same is not None and same.ok and same.requests and ac.requests:
+                lines.append(
+                    f"Most of it is input, not engine: st pins the id (`[parameters]`), apiconform's `--param` "
+                    f"offers it as an example and schemathesis generates other ids besides. Given the document "
+                    f"apiconform hands schemathesis (the id an example), st takes {same.wall:.1f} s for "
+                    f"{same.requests} requests: apiconform is {ac.wall / same.wall:.2f} × that, for "
+                    f"{ac.requests / same.requests:.2f} × the requests."
+                )
         lines.append("")
     if s.loop_rps:
         st_best = max(
@@ -1762,12 +1810,11 @@ def benchmark(quick: bool, output: Path, command_line: str) -> None:
     # Every figure of issue 17's table first; the extras (shards one by one, both at once) last, as budget allows.
     _say("0. the machine: one CPU-bound loop alone and two at once")
     calibrate(results)
-    _say("1. full default run")
+    _say("1. full default run, then 5. --workers 2 between --workers 1 runs")
     full_runs(results, repeats=1 if quick else 2, max_examples=max_examples)
+    workers_run(results, repeats=1 if quick else 2, max_examples=max_examples)
     _say("2./3. side by side with st, the httpx loop, start-up")
     side_by_side(results, repeats=1 if quick else 3)
-    _say("5. --workers 2")
-    workers_run(results, max_examples=max_examples)
     small, large = (20, 100) if quick else (200, 1000)
     _say(f"4. scale: {small} operations")
     scale_runs(results, small)
