@@ -95,7 +95,10 @@ TARGETS = {
     "first_request_seconds": 0.6,
     "vs_httpx_rps_share": 0.5,
     "workers_speedup": 1.7,
+    "external_workers_speedup": 1.85,
 }
+# The external-target workers figure: the generated spec of this many operations, its own server process.
+EXTERNAL_WORKERS_OPERATIONS = 200
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -549,6 +552,9 @@ class Results:
     loop_result: dict[str, float] = field(default_factory=dict)
     startup: dict[str, Sample] = field(default_factory=dict)
     scale: dict[tuple[str, int], Sample] = field(default_factory=dict)
+    # --workers N -> its runs against the generated-spec server (an external target), in the order 1, 2, 2, 1.
+    external: dict[int, list[Sample]] = field(default_factory=dict)
+    external_size: int = 0
     profiles: list[Profile] = field(default_factory=list)
     # (alone, each of two at once) seconds of one CPU-bound loop: at the start and at the end.
     calibrations: list[tuple[Sample, list[Sample]]] = field(default_factory=list)
@@ -679,6 +685,36 @@ def _merge_facts(directory: Path) -> str:
             f"{summary['failures']} failures, {summary['warnings']} warnings, {whole}"
         )
     return "no merged report.json"
+
+
+def external_workers(results: Results, size: int) -> None:
+    """Item 4's second figure: `--workers 2` over `--workers 1` against a target apiconform does not start.
+
+    The generated-spec server runs in its own process, as a vendor's would; the runs go 1, 2, 2, 1 so a
+    drift of the machine's speed falls on both sides.
+    """
+    if not results.allow(
+        f"--workers 1 and 2 against the {size}-operation server", needs=(_scale_wall(results, size) or 30.0) * 3
+    ):
+        return
+    results.external_size = size
+    with _scale_setup(size) as (directory, spec, url):
+        for number, workers in enumerate((1, 2, 2, 1)):
+            work = directory / f"workers-{number}"
+            work.mkdir()
+            command, env = _scale_command("apiconform", work, spec, url)
+            before = _served_count(url)
+            sample = measure([*command, "--workers", str(workers)], timeout=SCALE_RUN_TIMEOUT, cwd=work, env=env)
+            sample.requests = _served_count(url) - before
+            results.external.setdefault(workers, []).append(sample)
+            _log(sample, f"{size} operations, external target, --workers {workers}")
+
+
+def external_speedup(results: Results) -> tuple[float | None, float | None]:
+    """Median walls of --workers 1 and --workers 2 against the external target."""
+    one = _median([x.wall for x in results.external.get(1, []) if x.ok])
+    two = _median([x.wall for x in results.external.get(2, []) if x.ok])
+    return one, two
 
 
 def concurrent_shards(results: Results, max_examples: int | None) -> None:
@@ -1153,6 +1189,8 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
     share = s.full_rps / s.loop_rps if s.full_rps and s.loop_rps else None
     side_share = s.ac_rps / s.loop_rps if s.ac_rps and s.loop_rps else None
     speedup = s.w1_wall / s.w2_wall if s.w1_wall and s.w2_wall else None
+    external = external_speedup(results)
+    external_ratio = external[0] / external[1] if external[0] and external[1] else None
     largest = max((size for _, size in results.scale), default=None)
     scale_ac = results.scale.get(("apiconform", largest)) if largest else None
     scale_st = results.scale.get(("st", largest)) if largest else None
@@ -1199,6 +1237,12 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
             f"| {_fmt(s.w1_wall, '.1f', ' s')} → {_fmt(s.w2_wall, '.1f', ' s')} = {_fmt(speedup, '.2f', ' ×')} "
             f"(this machine's own two-process ceiling: {_ceilings(results)}) "
             f"| {_verdict(None if speedup is None else speedup >= TARGETS['workers_speedup'])} |"
+        ),
+        (
+            f"| `--workers 2` ≥ {TARGETS['external_workers_speedup']} × `--workers 1` against an external target "
+            f"(the generated-spec server) | {_fmt(external[0], '.1f', ' s')} → {_fmt(external[1], '.1f', ' s')} = "
+            f"{_fmt(external_ratio, '.2f', ' ×')} "
+            f"| {_verdict(None if external_ratio is None else external_ratio >= TARGETS['external_workers_speedup'])} |"
         ),
         (
             f"| requests per second, full run, as a share of a plain httpx loop (issue 8: ≥ "
@@ -1416,6 +1460,29 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
                 f"Both shards at once finish in {together:.1f} s: "
                 f"**{_fmt(s.w1_wall / together if s.w1_wall else None, '.2f', ' ×')}** over `--workers 1` on the same "
                 "two cores."
+            ),
+        ]
+    if results.external:
+        size = results.external_size
+        one, two = external_speedup(results)
+        lines += [
+            "",
+            (
+                f"Against an external target: the generated spec of section 4 and its server process, "
+                f"`--workers 1` and `--workers 2` in the order 1, 2, 2, 1 (the command of section 4 with "
+                f"`--workers N`{f'; {size} operations' if size else ''}):"
+            ),
+            "",
+            "| run | wall | requests | req/s | CPU | CPU / wall | peak tree RSS | others | exit |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for workers, samples in sorted(results.external.items()):
+            lines += [_short_row(f"`--workers {workers}` #{n + 1}", x) for n, x in enumerate(samples)]
+        lines += [
+            "",
+            (
+                f"Medians {_fmt(one, '.1f', ' s')} → {_fmt(two, '.1f', ' s')}: "
+                f"**{_fmt(one / two if one and two else None, '.2f', ' ×')}**."
             ),
         ]
     if results.merge is not None:
@@ -1818,6 +1885,10 @@ def benchmark(quick: bool, output: Path, command_line: str) -> None:
     small, large = (20, 100) if quick else (200, 1000)
     _say(f"4. scale: {small} operations")
     scale_runs(results, small)
+    _say(
+        f"5. --workers 2 against an external target ({EXTERNAL_WORKERS_OPERATIONS if not quick else small} operations)"
+    )
+    external_workers(results, EXTERNAL_WORKERS_OPERATIONS if not quick else small)
     _say(f"4. scale: {large} operations")
     scale_runs(results, large)
     _say("6. profile of one shard of the default run")
