@@ -587,10 +587,11 @@ def _log(sample: Sample, label: str) -> None:
         _say("    " + (sample.stderr or sample.stdout).strip()[-600:].replace("\n", "\n    "))
 
 
-def full_runs(results: Results, repeats: int, max_examples: int | None, first: int = 0) -> None:
+def full_runs(results: Results, repeats: int, max_examples: int | None) -> None:
     """Item 1 (and the --workers 1 side of item 5): the whole default run, embedded sandbox, all specs."""
     extra = ["--max-examples", str(max_examples)] if max_examples else []
     results.full_max_examples = max_examples
+    first = len(results.full)
     for repeat in range(first, first + repeats):
         if repeat and not results.allow("full default run, repeat", needs=_median_wall(results.full) * 1.2):
             break
@@ -632,7 +633,7 @@ def _median_wall(samples: list[Sample]) -> float:
 
 
 def workers_run(results: Results, repeats: int, max_examples: int | None) -> None:
-    """Item 5: the full run with --workers 2, between section 1's --workers 1 runs.
+    """Item 5: the full run with --workers 2, between section 1's --workers 1 runs (`benchmark`).
 
     This machine's speed drifts by tens of percent within minutes (see the calibration lines), so the two
     sides are measured back to back in the order 1, 1, 2, 2, 1: a drift falls on both medians alike.
@@ -646,8 +647,6 @@ def workers_run(results: Results, repeats: int, max_examples: int | None) -> Non
             sample.requests = _report_requests(Path(directory))
         results.workers2.append(sample)
         _log(sample, f"full run --workers 2 #{repeat + 1}")
-    if results.workers2:
-        full_runs(results, repeats=1, max_examples=max_examples, first=len(results.full))
 
 
 def shard_runs(results: Results, max_examples: int | None) -> None:
@@ -701,11 +700,7 @@ def external_workers(results: Results, size: int) -> None:
     with _scale_setup(size) as (directory, spec, url):
         for number, workers in enumerate((1, 2, 2, 1)):
             work = directory / f"workers-{number}"
-            work.mkdir()
-            command, env = _scale_command("apiconform", work, spec, url)
-            before = _served_count(url)
-            sample = measure([*command, "--workers", str(workers)], timeout=SCALE_RUN_TIMEOUT, cwd=work, env=env)
-            sample.requests = _served_count(url) - before
+            sample = _scale_sample("apiconform", work, spec, url, SCALE_RUN_TIMEOUT, "--workers", str(workers))
             results.external.setdefault(workers, []).append(sample)
             _log(sample, f"{size} operations, external target, --workers {workers}")
 
@@ -858,6 +853,16 @@ def _scale_command(tool: str, work: Path, spec: Path, url: str) -> tuple[list[st
     return command, {}
 
 
+def _scale_sample(tool: str, work: Path, spec: Path, url: str, timeout: float, *extra: str) -> Sample:
+    """One tool's run on the generated spec, in its own directory, with the requests its server counted."""
+    work.mkdir()
+    command, env = _scale_command(tool, work, spec, url)
+    before = _served_count(url)
+    sample = measure([*command, *extra], timeout=timeout, cwd=work, env=env)
+    sample.requests = _served_count(url) - before
+    return sample
+
+
 def scale_runs(results: Results, size: int) -> None:
     """Item 4: a generated spec of `size` operations, served by the tiny Starlette app, run by st then apiconform.
 
@@ -868,14 +873,9 @@ def scale_runs(results: Results, size: int) -> None:
         for tool in ("st", "apiconform", SAME_INPUT):
             if not results.allow(f"scale {size} operations, {tool}", needs=SCALE_MIN_SECONDS):
                 continue
-            work = directory / tool
-            work.mkdir()
-            command, env = _scale_command(tool, work, spec, url)
             reserve = SCALE_MIN_SECONDS if tool == "st" else 0.0  # st's run must not eat apiconform's turn
             timeout = min(SCALE_RUN_TIMEOUT, max(SCALE_MIN_SECONDS, results.time_left() - reserve))
-            before = _served_count(url)
-            sample = measure(command, timeout=timeout, cwd=work, env=env)
-            sample.requests = _served_count(url) - before
+            sample = _scale_sample(tool, directory / tool, spec, url, timeout)
             results.scale[tool, size] = sample
             _log(sample, f"scale {size} operations, {tool}")
 
@@ -1464,7 +1464,6 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
         ]
     if results.external:
         size = results.external_size
-        one, two = external_speedup(results)
         lines += [
             "",
             (
@@ -1481,8 +1480,8 @@ def render(results: Results, command_line: str) -> str:  # noqa: C901, PLR0912, 
         lines += [
             "",
             (
-                f"Medians {_fmt(one, '.1f', ' s')} → {_fmt(two, '.1f', ' s')}: "
-                f"**{_fmt(one / two if one and two else None, '.2f', ' ×')}**."
+                f"Medians {_fmt(external[0], '.1f', ' s')} → {_fmt(external[1], '.1f', ' s')}: "
+                f"**{_fmt(external_ratio, '.2f', ' ×')}**."
             ),
         ]
     if results.merge is not None:
@@ -1880,6 +1879,8 @@ def benchmark(quick: bool, output: Path, command_line: str) -> None:
     _say("1. full default run, then 5. --workers 2 between --workers 1 runs")
     full_runs(results, repeats=1 if quick else 2, max_examples=max_examples)
     workers_run(results, repeats=1 if quick else 2, max_examples=max_examples)
+    if results.workers2:
+        full_runs(results, repeats=1, max_examples=max_examples)  # the closing --workers 1 of 1, 1, 2, 2, 1
     _say("2./3. side by side with st, the httpx loop, start-up")
     side_by_side(results, repeats=1 if quick else 3)
     small, large = (20, 100) if quick else (200, 1000)
