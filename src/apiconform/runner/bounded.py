@@ -33,6 +33,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from apiconform.core.redaction import ALWAYS_SECRET_HEADERS
 from apiconform.runner import deadlines
+from apiconform.runner.environment import ca_bundle, proxies_for
 
 __all__ = [
     "CREDENTIAL_HEADERS",
@@ -200,6 +201,9 @@ class BoundedAdapter(HTTPAdapter):
         cert: Any = None,
         proxies: Mapping[str, str] | None = None,
     ) -> requests.Response:
+        # The session does not read the environment (`mount_bounds`); what it would have read comes from here.
+        proxies = proxies_for(request.url or "", proxies)
+        verify = ca_bundle(verify)
         with bounded_exchange(timeout=_total(timeout, self.timeout), max_bytes=self.max_bytes) as exchange:
             return self._send(request, exchange, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
 
@@ -281,7 +285,11 @@ def _within(timeout: Any, remaining: float) -> tuple[float, float]:
 
 
 def mount_bounds(session: requests.Session, *, timeout: float, max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES) -> None:
-    """Give this session the bounded adapter, once; schemathesis's sessions are per thread and long-lived."""
+    """Give this session the bounded adapter, once; schemathesis's sessions are per thread and long-lived.
+
+    The session stops reading the environment itself: the adapter reads it once (`runner/environment.py`).
+    """
+    session.trust_env = False
     if isinstance(session.get_adapter("http://"), BoundedAdapter):
         return
     adapter = BoundedAdapter(timeout=timeout, max_bytes=max_bytes)
