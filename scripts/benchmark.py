@@ -1886,10 +1886,9 @@ def benchmark(quick: bool, output: Path, command_line: str) -> None:
     small, large = (20, 100) if quick else (200, 1000)
     _say(f"4. scale: {small} operations")
     scale_runs(results, small)
-    _say(
-        f"5. --workers 2 against an external target ({EXTERNAL_WORKERS_OPERATIONS if not quick else small} operations)"
-    )
-    external_workers(results, EXTERNAL_WORKERS_OPERATIONS if not quick else small)
+    external = small if quick else EXTERNAL_WORKERS_OPERATIONS
+    _say(f"5. --workers 2 against an external target ({external} operations)")
+    external_workers(results, external)
     _say(f"4. scale: {large} operations")
     scale_runs(results, large)
     _say("6. profile of one shard of the default run")

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import os
-import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,7 +23,7 @@ from starlette.routing import Route
 from apiconform.core.vocabulary import ExitCode
 from apiconform.runner.bounded import bounded_session
 from apiconform.runner.bridge import bounded_client
-from tests.fixtures.cli import CLI_TIMEOUT_SECONDS
+from tests.fixtures.cli import CliRunner
 from tests.fixtures.servers import serve
 
 TOKEN: Final = "run-token"
@@ -187,7 +184,7 @@ class TestNetrcIgnored:
     def test_bounded_clients_send_the_token(self, origin: str, fetch: Fetch) -> None:
         assert fetch(f"{origin}/items/1")["authorization"] == f"Bearer {TOKEN}"
 
-    def test_whole_run_never_sends_it(self, tmp_path: Path) -> None:
+    def test_whole_run_never_sends_it(self, monkeypatch: pytest.MonkeyPatch, cli: CliRunner, tmp_path: Path) -> None:
         """A whole run, its credential probes included: the target sees the token or nothing, never the netrc login."""
         seen: list[str | None] = []
 
@@ -199,17 +196,9 @@ class TestNetrcIgnored:
 
         document = tmp_path / "items.json"
         document.write_text(json.dumps(DOCUMENT), encoding="utf-8")
+        monkeypatch.setenv("APICONFORM_TOKEN", TOKEN)
         with serve(Starlette(routes=[Route("/items/{id}", get_item)])) as url:
-            completed = subprocess.run(
-                [sys.executable, "-m", "apiconform", "run", "--base-url", url, "--spec", str(document),
-                 "--max-examples", "2", "--report-dir", str(tmp_path / "reports"), "--no-history"],
-                env={**os.environ, "CI": "true", "NO_COLOR": "1", "APICONFORM_TOKEN": TOKEN},
-                capture_output=True,
-                text=True,
-                encoding="utf-8",
-                timeout=CLI_TIMEOUT_SECONDS,
-                check=False,
-            )  # fmt: skip
+            completed = cli("run", "--base-url", url, "--spec", str(document), "--max-examples", "2", "--no-history")
         assert completed.returncode == ExitCode.CONFORMANT, completed.stdout + completed.stderr
         assert f"Bearer {TOKEN}" in seen
         assert not [header for header in seen if header is not None and header.startswith("Basic ")]
